@@ -1,0 +1,19 @@
+/// A node the nodeset asks for, before any provider has made it.
+public struct NodeSpec: Hashable, Sendable, Codable {
+    /// Host name, e.g. `app3.foobar.com`.
+    public var name: String
+    public var role: Role
+    /// 1-based position within its role: the `{{n}}` of `node_name`.
+    public var index: Int
+    public var size: NodeSize?
+    /// For `provider = static`: the address the role's `hosts` gives this node.
+    public var staticAddress: String?
+
+    public init(name: String, role: Role, index: Int, size: NodeSize? = nil, staticAddress: String? = nil) {
+        self.name = name
+        self.role = role
+        self.index = index
+        self.size = size
+        self.staticAddress = staticAddress
+    }
+}
