@@ -1,0 +1,57 @@
+import Foundation
+
+/// Makes and removes nodes. One implementation per kind of place nodes live (`local`
+/// containers on this machine, `static` servers that already exist, `ec2`), chosen by the
+/// nodeset's `[provider]` section.
+public protocol Provider: Sendable {
+    /// Work shared by every node, done once before any node is made: for `local`, the base
+    /// image, the bridge and the apt cache; for `ec2`, the key pair and security groups.
+    func prepare(for nodes: [NodeSpec], context: ProviderContext) async throws
+
+    /// Makes one node exist and run: created when `existing` is nil or gone, started when
+    /// stopped, left alone when running. Returns what to record, host keys included.
+    func ensure(_ spec: NodeSpec, existing: NodeRecord?, context: ProviderContext) async throws -> NodeRecord
+
+    func state(of record: NodeRecord, context: ProviderContext) async throws -> NodeState
+
+    /// Removes the node for good, waiting until it is gone.
+    func destroy(_ record: NodeRecord, context: ProviderContext) async throws
+
+    /// After the nodeset's last node is destroyed: removes what `prepare` made for it.
+    func release(context: ProviderContext) async throws
+}
+
+/// What a provider works with: the nodeset, its record, and the ways to reach nodes.
+public struct ProviderContext: Sendable {
+    public var nodeset: Nodeset
+    public var store: NodesetStore
+    public var ssh: SSH
+    public var console: Console
+    public var runner: CommandRunner
+
+    public init(nodeset: Nodeset, store: NodesetStore, ssh: SSH, console: Console, runner: CommandRunner = CommandRunner()) {
+        self.nodeset = nodeset
+        self.store = store
+        self.ssh = ssh
+        self.console = console
+        self.runner = runner
+    }
+
+    /// The nodeset's SSH public key, one line, as it goes into authorized_keys.
+    public func publicKey() throws -> String {
+        try String(contentsOfFile: store.publicKeyPath, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+public enum ProviderError: UserFacingError {
+    case unsupported(kind: String, supported: [String])
+
+    public var exitStatus: Int32 { ExitStatus.badInput }
+
+    public var description: String {
+        switch self {
+        case .unsupported(let kind, let supported):
+            "provider \"\(kind)\" is not supported yet; supported providers: \(supported.joined(separator: ", "))"
+        }
+    }
+}

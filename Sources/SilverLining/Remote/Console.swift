@@ -1,0 +1,52 @@
+import Foundation
+
+/// Where silver's progress and results go. Each call writes whole lines in one write, so
+/// lines from nodes working in parallel never interleave mid-line.
+public struct Console: Sendable {
+    public enum Stream: Sendable {
+        case output
+        case error
+    }
+
+    private let sink: @Sendable (Stream, String) -> Void
+    public let verbose: Bool
+
+    public init(verbose: Bool = false, sink: @escaping @Sendable (Stream, String) -> Void = Console.standardStreams) {
+        self.verbose = verbose
+        self.sink = sink
+    }
+
+    /// A console that prints nothing, for library callers that want results only.
+    public static let silent = Console { _, _ in }
+
+    @Sendable public static func standardStreams(_ stream: Stream, _ text: String) {
+        let handle = stream == .output ? FileHandle.standardOutput : FileHandle.standardError
+        handle.write(Data(text.utf8))
+    }
+
+    /// A line about the whole run.
+    public func say(_ text: String) {
+        sink(.output, text.hasSuffix("\n") ? text : text + "\n")
+    }
+
+    /// A line about one node, prefixed with its name so parallel output stays readable.
+    public func say(_ text: String, node: String) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let body = lines.map { "\(node) | \($0)" }.joined(separator: "\n")
+        sink(.output, body + "\n")
+    }
+
+    public func warn(_ text: String) {
+        sink(.error, "warning: " + text + (text.hasSuffix("\n") ? "" : "\n"))
+    }
+
+    public func error(_ text: String) {
+        sink(.error, "error: " + text + (text.hasSuffix("\n") ? "" : "\n"))
+    }
+
+    /// Detail shown only with `--verbose`.
+    public func detail(_ text: String, node: String? = nil) {
+        guard verbose else { return }
+        if let node { say(text, node: node) } else { say(text) }
+    }
+}

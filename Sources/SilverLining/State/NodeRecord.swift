@@ -1,0 +1,35 @@
+/// A node that a provider has made: what silver remembers about it between runs.
+public struct NodeRecord: Hashable, Sendable, Codable {
+    public var name: String
+    public var role: Role
+    /// The address silver and the other nodes reach it at.
+    public var address: String
+    /// The provider's own id (an EC2 instance id; the node's directory for `local`).
+    public var providerID: String
+    /// The node's SSH host public keys (`ssh-ed25519 AAAA...`), pinned at create time.
+    public var hostKeys: [String]
+    /// Provider-specific facts worth keeping (e.g. the nspawn PID of a local node).
+    public var details: [String: String]
+
+    public init(
+        name: String, role: Role, address: String, providerID: String, hostKeys: [String] = [],
+        details: [String: String] = [:]
+    ) {
+        self.name = name
+        self.role = role
+        self.address = address
+        self.providerID = providerID
+        self.hostKeys = hostKeys
+        self.details = details
+    }
+}
+
+/// Whether a node is up, as its provider sees it.
+public enum NodeState: String, Sendable, Codable, CustomStringConvertible {
+    case running
+    case stopped
+    /// Recorded by silver but gone at the provider.
+    case missing
+
+    public var description: String { rawValue }
+}
