@@ -5,6 +5,8 @@ import Foundation
 public actor NodesetStore {
     public nonisolated let directory: String
     private var records: [String: NodeRecord]
+    /// Facts a provider keeps about the whole nodeset (the local provider's bridge and subnet).
+    private var providerFacts: [String: String]
 
     public nonisolated var statePath: String { directory + "/state.json" }
     public nonisolated var knownHostsPath: String { directory + "/known_hosts" }
@@ -13,6 +15,7 @@ public actor NodesetStore {
 
     private struct File: Codable {
         var nodes: [NodeRecord]
+        var provider: [String: String]?
     }
 
     public init(directory: String) throws {
@@ -24,11 +27,13 @@ public actor NodesetStore {
             do {
                 let file = try JSONDecoder().decode(File.self, from: data)
                 records = Dictionary(file.nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
+                providerFacts = file.provider ?? [:]
             } catch {
                 throw StateError.unreadable(path: path, reason: String(describing: error))
             }
         } else {
             records = [:]
+            providerFacts = [:]
         }
     }
 
@@ -50,6 +55,15 @@ public actor NodesetStore {
         try writeKnownHosts()
     }
 
+    public func providerFact(_ key: String) -> String? {
+        providerFacts[key]
+    }
+
+    public func setProviderFacts(_ facts: [String: String?]) throws {
+        for (key, value) in facts { providerFacts[key] = value }
+        try write()
+    }
+
     public func remove(named name: String) throws {
         records[name] = nil
         try write()
@@ -59,7 +73,7 @@ public actor NodesetStore {
     private func write() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(File(nodes: all()))
+        let data = try encoder.encode(File(nodes: all(), provider: providerFacts.isEmpty ? nil : providerFacts))
         try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
     }
 

@@ -1,0 +1,91 @@
+import Foundation
+
+/// The machine that runs silver, seen as the home of `local` nodes: where their files live
+/// and whether it has what booting containers takes.
+public struct LocalHost: Sendable {
+    /// Holds base images, node directories and the apt cache.
+    public var root: String
+    public var runner: CommandRunner
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment, runner: CommandRunner = CommandRunner()) {
+        root = environment["SILVER_LOCAL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/silverlining"
+        self.runner = runner
+    }
+
+    public var imagesDirectory: String { root + "/images" }
+    public var aptCacheDirectory: String { root + "/apt-cache" }
+    public var locksDirectory: String { root + "/locks" }
+
+    public func nodesetDirectory(_ nodeset: String) -> String { root + "/nodes/" + nodeset }
+
+    /// The programs local nodes need, each with the Debian package that provides it.
+    static let requiredTools: [(program: String, package: String)] = [
+        ("systemd-nspawn", "systemd-container"),
+        ("debootstrap", "debootstrap"),
+        ("apt-cacher-ng", "apt-cacher-ng"),
+        ("ip", "iproute2"),
+        ("ssh-keygen", "openssh-client"),
+        ("ssh", "openssh-client"),
+        ("rsync", "rsync"),
+        ("setsid", "util-linux"),
+    ]
+
+    /// Fails with a message saying what to install or how to run, before any work starts.
+    public func checkPrerequisites() throws {
+        guard geteuid() == 0 else { throw LocalProviderError.notRoot }
+        let missing = Self.requiredTools.filter { LocalHost.findProgram($0.program) == nil }
+        if !missing.isEmpty {
+            throw LocalProviderError.missingTools(
+                programs: missing.map(\.program), packages: Array(Set(missing.map(\.package))).sorted())
+        }
+    }
+
+    public static func findProgram(_ name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+        return directories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    /// nspawn wants to clean up its propagation directory on exit and refuses to when /run is
+    /// not a tmpfs (it is not on every machine); a tmpfs just for nspawn makes that work.
+    public func ensureNspawnRuntimeDirectory() async throws {
+        let directory = "/run/systemd/nspawn"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let mounts = (try? String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)) ?? ""
+        let mounted = mounts.split(separator: "\n").contains { $0.split(separator: " ").dropFirst().first == Substring(directory) }
+        if !mounted {
+            try await runner.check(Command("mount", ["-t", "tmpfs", "-o", "mode=0755", "silver-nspawn", directory], step: "mount a tmpfs for nspawn"))
+        }
+    }
+}
+
+public enum LocalProviderError: UserFacingError {
+    case notRoot
+    case missingTools(programs: [String], packages: [String])
+    case noDebianMirror
+    case noFreeSubnet
+    case bootFailed(node: String, reason: String)
+    case creationFailed(node: String, reason: String)
+    case imageBuildFailed(reason: String)
+
+    public var exitStatus: Int32 { ExitStatus.failure }
+
+    public var description: String {
+        switch self {
+        case .notRoot:
+            "the local provider boots nodes as systemd-nspawn containers, which needs root: run silver as root (or with sudo)"
+        case .missingTools(let programs, let packages):
+            "the local provider needs \(programs.joined(separator: ", ")), which this machine lacks: run `apt-get install -y \(packages.joined(separator: " "))`"
+        case .noDebianMirror:
+            "found no Debian mirror in /etc/apt/sources.list or /etc/apt/sources.list.d/; local nodes fetch packages through it. Set SILVER_DEBIAN_MIRROR=http://deb.debian.org/debian (or your mirror)."
+        case .noFreeSubnet:
+            "found no free private /24 for the nodeset's bridge: every candidate overlaps a network of this machine"
+        case .bootFailed(let node, let reason):
+            "\(node) did not boot: \(reason)"
+        case .creationFailed(let node, let reason):
+            "could not create \(node): \(reason). Nothing was recorded for it; fix the cause and run create-node again."
+        case .imageBuildFailed(let reason):
+            "building the Debian base image for local nodes failed: \(reason)"
+        }
+    }
+}

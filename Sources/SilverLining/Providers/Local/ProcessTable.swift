@@ -1,0 +1,49 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// This machine's processes, read from /proc: how silver finds and stops the processes it
+/// started for local nodes without a service manager to ask.
+enum ProcessTable {
+    static func commandLine(of pid: Int32) -> String? {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
+        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Processes whose command line contains every one of `fragments`.
+    static func find(_ fragments: [String]) -> [Int32] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let line = commandLine(of: pid) else { return false }
+            return fragments.allSatisfy { line.contains($0) }
+        }.sorted()
+    }
+
+    static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0 else { return false }
+        // A zombie has exited; only its parent's wait is missing.
+        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+        return !stat.contains(") Z ")
+    }
+
+    /// SIGTERM, then another, then SIGKILL, waiting `grace` after each for the process to go.
+    static func terminate(_ pid: Int32, grace: Duration) async {
+        for signal in [SIGTERM, SIGTERM, SIGKILL] {
+            guard isAlive(pid) else { return }
+            kill(pid, signal)
+            if await waitForExit(pid, deadline: grace) { return }
+        }
+    }
+
+    static func waitForExit(_ pid: Int32, deadline: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: deadline)
+        while clock.now < end {
+            if !isAlive(pid) { return true }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return !isAlive(pid)
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+
+/// `silver list-nodes`: every node of a nodeset with its role, address and state.
+public struct NodeListing: Sendable {
+    public let session: NodesetSession
+
+    public init(session: NodesetSession) {
+        self.session = session
+    }
+
+    public struct Row: Sendable, Encodable, Equatable {
+        public var name: String
+        public var role: String
+        public var address: String
+        /// `running`, `stopped`, `missing` (recorded but gone), `not created`, or
+        /// `not in nodeset` (recorded, but the file no longer names it).
+        public var state: String
+    }
+
+    public func rows() async -> [Row] {
+        let context = session.providerContext
+        let provider = session.provider
+        let records = await session.store.all()
+        let states = await forEach(records, parallel: session.parallel) { record in
+            try await provider.state(of: record, context: context)
+        }
+        var rows: [Row] = []
+        let wanted = Set(session.nodeset.nodes.map(\.name))
+        var recorded = Set<String>()
+        for (record, state) in zip(records, states) {
+            recorded.insert(record.name)
+            let text: String
+            switch state {
+            case .success(let state): text = wanted.contains(record.name) ? state.rawValue : "\(state.rawValue), not in nodeset"
+            case .failure(let error): text = "unknown (\(error))"
+            }
+            rows.append(Row(name: record.name, role: record.role.topologyKey, address: record.address, state: text))
+        }
+        for spec in session.nodeset.nodes where !recorded.contains(spec.name) {
+            rows.append(Row(name: spec.name, role: spec.role.topologyKey, address: "-", state: "not created"))
+        }
+        let order = Dictionary(session.nodeset.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
+        return rows.sorted { (order[$0.name] ?? Int.max, $0.name) < (order[$1.name] ?? Int.max, $1.name) }
+    }
+
+    public static func table(_ rows: [Row]) -> String {
+        Table(header: ["NAME", "ROLE", "ADDRESS", "STATE"], rows: rows.map { [$0.name, $0.role, $0.address, $0.state] }).text
+    }
+}
+
+/// Left-aligned columns separated by two spaces, as `ps` and `kubectl` print them.
+public struct Table: Sendable {
+    public var header: [String]
+    public var rows: [[String]]
+
+    public init(header: [String], rows: [[String]]) {
+        self.header = header
+        self.rows = rows
+    }
+
+    public var text: String {
+        let all = [header] + rows
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }.joined(separator: "\n") + "\n"
+    }
+}

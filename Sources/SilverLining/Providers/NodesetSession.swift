@@ -1,0 +1,56 @@
+import Foundation
+
+/// An open nodeset: its configuration, its record, its provider and the SSH access to its
+/// nodes. Every command that works on a nodeset starts by opening one.
+public struct NodesetSession: Sendable {
+    public let nodeset: Nodeset
+    public let store: NodesetStore
+    public let ssh: SSH
+    public let console: Console
+    public let provider: any Provider
+    /// How many nodes are worked on at once.
+    public let parallel: Int
+    public let runner: CommandRunner
+
+    public static let defaultParallel = 16
+
+    public init(
+        nodeset: Nodeset, provider: any Provider, home: SilverHome = SilverHome(), console: Console = Console(),
+        parallel: Int = NodesetSession.defaultParallel, runner: CommandRunner = CommandRunner()
+    ) throws {
+        self.nodeset = nodeset
+        self.provider = provider
+        self.console = console
+        self.parallel = max(1, parallel)
+        self.runner = runner
+        store = try NodesetStore(home: home, nodeset: nodeset)
+        let privateKey = nodeset.provider.settings["ssh_key"].map { NodesetSession.expandTilde($0) } ?? store.privateKeyPath
+        ssh = SSH(
+            privateKey: privateKey, knownHosts: store.knownHostsPath, user: nodeset.provider.settings["user"] ?? "root",
+            runner: runner)
+    }
+
+    public var providerContext: ProviderContext {
+        ProviderContext(nodeset: nodeset, store: store, ssh: ssh, console: console, runner: runner)
+    }
+
+    /// Creates the nodeset's SSH key pair the first time: its public half goes into every
+    /// node's authorized_keys; it never leaves the nodeset's directory otherwise.
+    public func ensureKeyPair() async throws {
+        guard ssh.privateKey == store.privateKeyPath else { return }
+        if FileManager.default.fileExists(atPath: store.privateKeyPath) { return }
+        try await runner.check(Command(
+            "ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "silver@\(nodeset.name)", "-f", store.privateKeyPath],
+            step: "create the nodeset's SSH key"))
+    }
+
+    /// The recorded nodes, in nodeset order, optionally only those named.
+    public func records(named names: [String] = []) async -> [NodeRecord] {
+        let all = await store.all()
+        return names.isEmpty ? all : all.filter { names.contains($0.name) }
+    }
+
+    static func expandTilde(_ path: String) -> String {
+        path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst() : path
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import SilverLining
+import Testing
+
+/// What integration tests need from this machine: root and the tools local nodes use.
+enum IntegrationEnvironment {
+    static var available: Bool {
+        geteuid() == 0 && LocalHost.findProgram("systemd-nspawn") != nil && LocalHost.findProgram("debootstrap") != nil
+    }
+
+    static let skipReason: Comment = "needs root, systemd-nspawn and debootstrap (scripts/test installs them)"
+}
+
+/// A throwaway nodeset of local nodes: its own SILVER_HOME, a unique name, and teardown that
+/// runs whether the test passed or failed.
+struct LocalNodesetFixture {
+    let home: SilverHome
+    let name: String
+
+    init(_ label: String) {
+        let unique = String(UInt32.random(in: 0...UInt32.max), radix: 36)
+        name = "t\(label)\(unique)"
+        home = SilverHome(path: NSTemporaryDirectory() + "silver-it-" + name)
+    }
+
+    func nodeset(
+        appservers: Int = 1, services: [String: Int] = [:], balancer: Bool = false, provider: ProviderSettings = ProviderSettings(),
+        staticAddresses: [String: String] = [:], locations: [Location] = []
+    ) -> Nodeset {
+        let domain = "\(name).test"
+        var nodes = (1...max(appservers, 1)).prefix(appservers).map {
+            NodeSpec(name: "app\($0).\(domain)", role: .appserver, index: $0)
+        }
+        for (service, count) in services.sorted(by: { $0.key < $1.key }) {
+            nodes += (1...count).map { NodeSpec(name: "\(service)\($0).\(domain)", role: .service(service), index: $0) }
+        }
+        if balancer { nodes.append(NodeSpec(name: "balancer.\(domain)", role: .balancer, index: 1)) }
+        for index in nodes.indices { nodes[index].staticAddress = staticAddresses[nodes[index].name] }
+        return Nodeset(
+            name: name, file: "/nonexistent/\(name).conf", baseDomain: domain, provider: provider, locations: locations,
+            loadBalancer: balancer, balancerHostnames: balancer ? ["www.\(domain)"] : [], nodes: nodes)
+    }
+
+    func session(_ nodeset: Nodeset, provider: (any Provider)? = nil, console: Console = Console()) throws -> NodesetSession {
+        try NodesetSession(nodeset: nodeset, provider: provider ?? LocalProvider(), home: home, console: console)
+    }
+
+    /// Runs `body`, then destroys every node the nodeset recorded, even when `body` threw.
+    func run(_ nodeset: Nodeset, _ body: (NodesetSession) async throws -> Void) async throws {
+        let session = try session(nodeset)
+        var failure: (any Error)?
+        do {
+            try await body(session)
+        } catch {
+            failure = error
+        }
+        try await NodeDestruction(session: try self.session(nodeset)).run()
+        try? FileManager.default.removeItem(atPath: home.path)
+        if let failure { throw failure }
+    }
+}
+
+extension NodesetSession {
+    /// Runs a command on a node and returns its trimmed output, failing the test on a non-zero exit.
+    func output(_ program: String, _ arguments: [String] = [], on node: String) async throws -> String {
+        guard let record = await store.record(named: node) else { throw TestFailure("\(node) is not recorded") }
+        return try await ssh.check(Command(program, arguments), on: record.reach).text
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// What a nodeset's local nodes leave on this machine: nspawn processes, bridges, veths,
+/// apt-cacher-ng processes and node directories. Teardown must leave none.
+struct LocalLeftovers: Equatable, CustomStringConvertible {
+    var processes: [String]
+    var links: [String]
+    var directories: [String]
+    var mounts: [String]
+
+    static func of(nodeset: String, host: LocalHost = LocalHost()) -> LocalLeftovers {
+        let nodesDirectory = host.nodesetDirectory(nodeset)
+        let bridge = Bridge.name(forNodeset: nodeset)
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let processes = entries.compactMap(Int32.init).compactMap { pid -> String? in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
+            let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+            return line.contains(nodesDirectory + "/") ? "\(pid) \(line)" : nil
+        }
+        let links = ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")) ?? []).filter {
+            $0 == bridge || (FileManager.default.fileExists(atPath: "/sys/class/net/\($0)/master")
+                && ((try? FileManager.default.destinationOfSymbolicLink(atPath: "/sys/class/net/\($0)/master")) ?? "").hasSuffix("/" + bridge))
+        }
+        let mounts = ((try? String(contentsOfFile: "/proc/mounts", encoding: .utf8)) ?? "").split(separator: "\n")
+            .map(String.init).filter { $0.contains(nodesDirectory) }
+        let directories = FileManager.default.fileExists(atPath: nodesDirectory) ? [nodesDirectory] : []
+        return LocalLeftovers(processes: processes, links: links, directories: directories, mounts: mounts)
+    }
+
+    var isEmpty: Bool { processes.isEmpty && links.isEmpty && directories.isEmpty && mounts.isEmpty }
+
+    var description: String {
+        "processes: \(processes), links: \(links), directories: \(directories), mounts: \(mounts)"
+    }
+}
