@@ -7,11 +7,11 @@ public enum AppLoader {
     public static func load(directory: String) throws(ConfigError) -> AppConfig {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ConfigError(SourceLocation(file: directory, line: nil), "no such app directory")
+            throw ConfigError(ConfigLocation(file: directory, line: nil), "no such app directory")
         }
         let path = ExtendsLoader.path("app.ini", relativeTo: directory.hasSuffix("/") ? directory : directory + "/")
         guard FileManager.default.fileExists(atPath: path) else {
-            throw ConfigError(SourceLocation(file: path, line: nil), "no app.ini in this directory",
+            throw ConfigError(ConfigLocation(file: path, line: nil), "no app.ini in this directory",
                 hint: "an app directory holds app.ini with a [production] section naming app_name and runner or command")
         }
         let document = try IniParser.parse(contentsOf: path)
@@ -19,7 +19,7 @@ public enum AppLoader {
         var warnings: [String] = []
         var merged = MergedConfig()
         merged.apply(document, warnings: &warnings)
-        let production = SectionReader("production", in: ResolvedConfig(literal: merged), fallback: SourceLocation(file: path, line: 1),
+        let production = SectionReader("production", in: ResolvedConfig(literal: merged), fallback: ConfigLocation(file: path, line: 1),
             refusesNodeTemplates: false)
         guard production.exists else {
             throw production.error(nil, "app.ini has no [production] section", hint: "start it with [production], then app_name = NAME")

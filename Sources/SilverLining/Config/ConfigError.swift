@@ -1,5 +1,5 @@
 /// A place in a config file: what errors and warnings point at.
-public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct ConfigLocation: Hashable, Sendable, Codable, CustomStringConvertible {
     public var file: String
     /// 1-based; nil when the problem concerns the whole file (it is missing, or not text).
     public var line: Int?
@@ -21,7 +21,7 @@ public struct SourceLocation: Hashable, Sendable, Codable, CustomStringConvertib
 ///     foobar.conf:12: error: [appserver] nodes: must be a positive whole number, got "-1"
 ///       did you mean "node_name"?
 public struct ConfigError: UserFacingError, Equatable {
-    public var location: SourceLocation
+    public var location: ConfigLocation
     /// The section the problem is in, without brackets (`appserver`, `service:mysql`).
     public var section: String?
     public var key: String?
@@ -29,7 +29,7 @@ public struct ConfigError: UserFacingError, Equatable {
     /// A second line saying what to do, e.g. `did you mean "node_name"?`.
     public var hint: String?
 
-    public init(_ location: SourceLocation, section: String? = nil, key: String? = nil, _ message: String, hint: String? = nil) {
+    public init(_ location: ConfigLocation, section: String? = nil, key: String? = nil, _ message: String, hint: String? = nil) {
         self.location = location
         self.section = section
         self.key = key
@@ -48,14 +48,14 @@ public struct ConfigError: UserFacingError, Equatable {
 
 /// The shared shape of errors and warnings, so both point at file, line, section and key.
 enum Diagnostic {
-    static func line(_ location: SourceLocation, _ severity: String, section: String?, key: String?, _ message: String) -> String {
+    static func line(_ location: ConfigLocation, _ severity: String, section: String?, key: String?, _ message: String) -> String {
         var subject = ""
         if let section { subject += "[\(section)]" }
         if let key { subject += (subject.isEmpty ? "" : " ") + key }
         return "\(location): \(severity): " + (subject.isEmpty ? "" : subject + ": ") + message
     }
 
-    static func warning(_ location: SourceLocation, section: String? = nil, key: String? = nil, _ message: String) -> String {
+    static func warning(_ location: ConfigLocation, section: String? = nil, key: String? = nil, _ message: String) -> String {
         line(location, "warning", section: section, key: key, message)
     }
 }

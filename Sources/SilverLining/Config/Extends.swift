@@ -40,14 +40,14 @@ struct ExtendsLoader {
 
     /// The words of this file's own `extends` (after its `+=`/`-=`), with `${NAME}` filled
     /// from the environment. `${section:key}` cannot be used here: sections are not merged yet.
-    private func extendedFiles(of document: IniDocument) throws(ConfigError) -> [(String, SourceLocation)] {
+    private func extendedFiles(of document: IniDocument) throws(ConfigError) -> [(String, ConfigLocation)] {
         var lines: [ValueLine] = []
         for section in document.sections where section.name == "general" {
             for entry in section.entries where entry.key == "extends" {
                 lines = MergedConfig.applying(entry, to: lines).0
             }
         }
-        var files: [(String, SourceLocation)] = []
+        var files: [(String, ConfigLocation)] = []
         for line in lines {
             let (text, _) = try Interpolator.expand(line.text, at: line.location, section: "general", key: "extends") {
                 (target) throws(ConfigError) -> (String, Bool) in

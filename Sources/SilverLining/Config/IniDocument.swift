@@ -2,7 +2,7 @@
 /// `locations` line points at that line, even after extends and interpolation.
 struct ValueLine: Hashable, Sendable {
     var text: String
-    var location: SourceLocation
+    var location: ConfigLocation
 }
 
 /// `=` sets a value; `+=` and `-=` add to or take from a list value (buildout style).
@@ -18,12 +18,12 @@ struct IniEntry: Sendable {
     var key: String
     var op: AssignmentOperator
     var lines: [ValueLine]
-    var location: SourceLocation
+    var location: ConfigLocation
 }
 
 struct IniSection: Sendable {
     var name: String
-    var location: SourceLocation
+    var location: ConfigLocation
     var entries: [IniEntry]
 }
 

@@ -16,17 +16,23 @@ enum IniParser {
     static let maximumSize = 16 << 20
 
     static func parse(contentsOf path: String) throws(ConfigError) -> IniDocument {
-        let whole = SourceLocation(file: path, line: nil)
+        let whole = ConfigLocation(file: path, line: nil)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw ConfigError(whole, "no such file")
         }
         guard !isDirectory.boolValue else { throw ConfigError(whole, "is a directory, not a config file") }
+        // Checked before reading: a device such as /dev/zero would never end.
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+        guard attributes?[.type] as? FileAttributeType == .typeRegular else {
+            throw ConfigError(whole, "is not a regular file")
+        }
+        let size = (attributes?[.size] as? NSNumber)?.intValue ?? 0
+        guard size <= maximumSize else {
+            throw ConfigError(whole, "is \(size) bytes; a config file is at most \(maximumSize) bytes")
+        }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ConfigError(whole, "cannot read this file; check its permissions")
-        }
-        guard data.count <= maximumSize else {
-            throw ConfigError(whole, "is \(data.count) bytes; a config file is at most \(maximumSize) bytes")
         }
         return try parse(bytes: [UInt8](data), file: path)
     }
@@ -50,7 +56,7 @@ enum IniParser {
 
     /// The line as text, or an error for bytes that have no business in a config file.
     private static func decode(_ bytes: ArraySlice<UInt8>, file: String, line: Int) throws(ConfigError) -> String {
-        let location = SourceLocation(file: file, line: line)
+        let location = ConfigLocation(file: file, line: line)
         if let bad = bytes.first(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
             throw ConfigError(location, "not a text file: it contains the control byte 0x\(String(bad, radix: 16, uppercase: true).leftPadded(to: 2))",
                 hint: "nodeset and app files are UTF-8 text")
@@ -73,7 +79,7 @@ enum IniParser {
         }
 
         mutating func take(_ text: String, number: Int) throws(ConfigError) {
-            let location = SourceLocation(file: document.file, line: number)
+            let location = ConfigLocation(file: document.file, line: number)
             let trimmed = text.trimmingCharacters(in: .whitespaces)
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix(";") { return }
             let indented = text.first == " " || text.first == "\t"
@@ -92,7 +98,7 @@ enum IniParser {
             }
         }
 
-        private mutating func openSection(_ text: String, location: SourceLocation) throws(ConfigError) {
+        private mutating func openSection(_ text: String, location: ConfigLocation) throws(ConfigError) {
             guard text.hasSuffix("]"), text.count >= 2 else {
                 throw ConfigError(location, "a section header is [NAME] alone on its line",
                     hint: "comments go on their own line")
@@ -111,7 +117,7 @@ enum IniParser {
             hasCurrentEntry = false
         }
 
-        private mutating func addEntry(_ text: String, location: SourceLocation) throws(ConfigError) {
+        private mutating func addEntry(_ text: String, location: ConfigLocation) throws(ConfigError) {
             guard let equals = text.firstIndex(of: "=") else {
                 throw ConfigError(location, "expected \"key = value\", a [section] header or a comment",
                     hint: "values continue on lines that start with whitespace")

@@ -1,7 +1,7 @@
 /// A value after interpolation, with where it was written.
 struct ResolvedValue: Sendable {
     var lines: [ValueLine]
-    var location: SourceLocation
+    var location: ConfigLocation
     /// A provider `secret`, or anything that took text from one: never shown.
     var isSecret: Bool
 
@@ -10,7 +10,7 @@ struct ResolvedValue: Sendable {
 
 struct ResolvedSection: Sendable {
     var name: String
-    var location: SourceLocation
+    var location: ConfigLocation
     var keyOrder: [String]
     var values: [String: ResolvedValue]
 
@@ -88,7 +88,7 @@ struct Interpolator {
         return ResolvedSection(name: name, location: section.location, keyOrder: section.keyOrder, values: values)
     }
 
-    private mutating func value(_ reference: Reference, from location: SourceLocation) throws(ConfigError) -> ResolvedValue {
+    private mutating func value(_ reference: Reference, from location: ConfigLocation) throws(ConfigError) -> ResolvedValue {
         if let done = resolved[reference] { return done }
         let referrer = inProgress.last
         if let start = inProgress.firstIndex(of: reference) {
@@ -143,7 +143,7 @@ struct Interpolator {
         return result
     }
 
-    private func environmentValue(_ name: String, at location: SourceLocation, section: String, key: String) throws(ConfigError) -> String {
+    private func environmentValue(_ name: String, at location: ConfigLocation, section: String, key: String) throws(ConfigError) -> String {
         if let value = environment[name] { return value }
         let hint = DidYouMean.suggestion(for: name, among: Array(environment.keys)).map { "did you mean ${\($0)}? " } ?? ""
         throw ConfigError(location, section: section, key: key, "environment variable \(name) is not set",
@@ -159,7 +159,7 @@ struct Interpolator {
     /// Expands one line of text, asking `resolve` for each `${...}`; also reports whether
     /// any of what it inserted was secret.
     static func expand(
-        _ text: String, at location: SourceLocation, section: String?, key: String?,
+        _ text: String, at location: ConfigLocation, section: String?, key: String?,
         resolve: (Target) throws(ConfigError) -> (String, Bool)
     ) throws(ConfigError) -> (String, Bool) {
         guard text.contains("$") else { return (text, false) }
@@ -193,7 +193,7 @@ struct Interpolator {
         return (output, isSecret)
     }
 
-    private static func target(_ name: String, at location: SourceLocation, section: String?, key: String?) throws(ConfigError) -> Target {
+    private static func target(_ name: String, at location: ConfigLocation, section: String?, key: String?) throws(ConfigError) -> Target {
         if let colon = name.lastIndex(of: ":") {
             let otherKey = String(name[name.index(after: colon)...])
             guard !otherKey.isEmpty else {

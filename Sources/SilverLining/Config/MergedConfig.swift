@@ -1,14 +1,14 @@
 /// A key's value after extends: its lines, and the entry that last set or changed it.
 struct ConfigValue: Sendable {
     var lines: [ValueLine]
-    var location: SourceLocation
+    var location: ConfigLocation
 }
 
 struct ConfigSection: Sendable {
     var name: String
     /// The header in the file that last added to this section: where a problem with the
     /// section as a whole (a missing key, say) is best fixed.
-    var location: SourceLocation
+    var location: ConfigLocation
     var keyOrder: [String] = []
     var values: [String: ConfigValue] = [:]
 

@@ -7,7 +7,7 @@ enum NodeTemplate {
     /// value here (no base_domain; `{{name}}` inside node_name itself).
     static func fill(
         _ text: String, values: [String: String], unavailable: [String: String], reader: SectionReader, key: String,
-        at location: SourceLocation
+        at location: ConfigLocation
     ) throws(ConfigError) -> String {
         guard text.contains("{{") else { return text }
         var output = ""

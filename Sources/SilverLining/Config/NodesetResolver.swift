@@ -9,7 +9,7 @@ struct NodesetResolver {
     var warnings: [String]
 
     mutating func resolve() throws(ConfigError) -> Nodeset {
-        let top = SourceLocation(file: file, line: 1)
+        let top = ConfigLocation(file: file, line: 1)
         let general = SectionReader("general", in: config, fallback: top)
         let name = try nodesetName(general)
         let baseDomain = try general.nonEmptyString("base_domain")
@@ -135,7 +135,7 @@ struct NodesetResolver {
         var seen: [String: NodeSpec] = [:]
         for node in nodes {
             if let first = seen[node.name] {
-                let reader = SectionReader(node.role.sectionName, in: config, fallback: SourceLocation(file: file, line: 1))
+                let reader = SectionReader(node.role.sectionName, in: config, fallback: ConfigLocation(file: file, line: 1))
                 let hint = first.role == node.role ? "put {{n}} in node_name so each node gets its own name" : "give the roles different node_name values"
                 throw reader.error("node_name", "the name \(node.name) is given to two nodes (\(first.role) node \(first.index) and \(node.role) node \(node.index))",
                     hint: hint)
@@ -146,7 +146,7 @@ struct NodesetResolver {
 
     /// `hosts` lists servers that already exist, so it belongs with `provider = static`,
     /// which needs it for every role.
-    private func checkHosts(_ nodes: [NodeSpec], provider: ProviderSettings, top: SourceLocation) throws(ConfigError) {
+    private func checkHosts(_ nodes: [NodeSpec], provider: ProviderSettings, top: ConfigLocation) throws(ConfigError) {
         for node in nodes {
             let reader = SectionReader(node.role.sectionName, in: config, fallback: top)
             if provider.kind == "static", node.staticAddress == nil {

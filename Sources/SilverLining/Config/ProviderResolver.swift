@@ -9,7 +9,7 @@ enum ProviderResolver {
     static func resolve(
         _ config: ResolvedConfig, file: String, environment: [String: String], warnings: inout [String]
     ) throws(ConfigError) -> ProviderSettings {
-        let inline = SectionReader("provider", in: config, fallback: SourceLocation(file: file, line: nil))
+        let inline = SectionReader("provider", in: config, fallback: ConfigLocation(file: file, line: nil))
         let name = try inline.nonEmptyString("name")
         var account: SectionReader?
         if let name {
@@ -80,7 +80,7 @@ extension Nodeset {
     /// names `rackspace`; commands that make or reach nodes call this first.
     public func validateProvider() throws(ConfigError) {
         guard !ProviderSettings.supportedKinds.contains(provider.kind) else { return }
-        throw ConfigError(provider.kindLocation ?? SourceLocation(file: file, line: nil), section: "provider", key: "provider",
+        throw ConfigError(provider.kindLocation ?? ConfigLocation(file: file, line: nil), section: "provider", key: "provider",
             "\"\(provider.kind)\" is not supported yet",
             hint: "supported providers: " + ProviderSettings.supportedKinds.joined(separator: ", "))
     }

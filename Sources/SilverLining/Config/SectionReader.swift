@@ -4,13 +4,13 @@ struct SectionReader {
     let name: String
     let section: ResolvedSection?
     /// Where to point when the section is absent.
-    let fallback: SourceLocation
+    let fallback: ConfigLocation
 
     /// Whether `{{...}}` outside node_name and image is an error: in nodesets, where it
     /// would otherwise stay unfilled; app.ini has no per-node values.
     let refusesNodeTemplates: Bool
 
-    init(_ name: String, in config: ResolvedConfig, fallback: SourceLocation, refusesNodeTemplates: Bool = true) {
+    init(_ name: String, in config: ResolvedConfig, fallback: ConfigLocation, refusesNodeTemplates: Bool = true) {
         self.name = name
         self.section = config[name]
         self.fallback = fallback
@@ -18,19 +18,19 @@ struct SectionReader {
     }
 
     var exists: Bool { section != nil }
-    var location: SourceLocation { section?.location ?? fallback }
+    var location: ConfigLocation { section?.location ?? fallback }
 
     func has(_ key: String) -> Bool { section?[key] != nil }
 
-    func location(of key: String) -> SourceLocation { section?[key]?.location ?? location }
+    func location(of key: String) -> ConfigLocation { section?[key]?.location ?? location }
 
-    func error(_ key: String?, _ message: String, hint: String? = nil, at place: SourceLocation? = nil) -> ConfigError {
+    func error(_ key: String?, _ message: String, hint: String? = nil, at place: ConfigLocation? = nil) -> ConfigError {
         ConfigError(place ?? key.map(location(of:)) ?? location, section: name, key: key, message, hint: hint)
     }
 
     /// A value that does not fit its key: `must be ..., got "x"`. A `#` in the value is
     /// most likely a comment the user meant, so the hint says where comments go.
-    func invalid(_ key: String, _ expectation: String, got text: String, hint: String? = nil, at place: SourceLocation? = nil) -> ConfigError {
+    func invalid(_ key: String, _ expectation: String, got text: String, hint: String? = nil, at place: ConfigLocation? = nil) -> ConfigError {
         let commentHint = text.contains(" #") || text.contains(" ;")
             ? "comments go on their own line; a # after a value is part of the value" : nil
         return error(key, "\(expectation), got \(ValueSyntax.quoted(text))", hint: hint ?? commentHint, at: place)
@@ -93,7 +93,7 @@ struct SectionReader {
     }
 
     /// Every whitespace-separated word of every line, each with its own line.
-    func words(_ key: String) throws(ConfigError) -> [(String, SourceLocation)]? {
+    func words(_ key: String) throws(ConfigError) -> [(String, ConfigLocation)]? {
         guard let lines = try lines(key) else { return nil }
         return lines.flatMap { line in line.text.split(whereSeparator: \.isWhitespace).map { (String($0), line.location) } }
     }

@@ -33,6 +33,6 @@ enum UserConfig {
         var interpolator = Interpolator(config: merged, environment: environment)
         let section = try interpolator.resolve(section: sectionName)
         let config = ResolvedConfig(sectionOrder: [sectionName], sections: section.map { [sectionName: $0] } ?? [:])
-        return SectionReader(sectionName, in: config, fallback: SourceLocation(file: path, line: nil))
+        return SectionReader(sectionName, in: config, fallback: ConfigLocation(file: path, line: nil))
     }
 }

@@ -15,11 +15,11 @@ public struct ProviderSettings: Sendable, Encodable {
     public var settings: [String: String]
     /// Where the kind was given (the `provider =` line), so an unsupported kind is reported
     /// there; nil when it defaulted to `local`.
-    public var kindLocation: SourceLocation?
+    public var kindLocation: ConfigLocation?
 
     public init(
         kind: String = "local", name: String? = nil, username: String? = nil, secret: Secret? = nil,
-        secretFile: String? = nil, settings: [String: String] = [:], kindLocation: SourceLocation? = nil
+        secretFile: String? = nil, settings: [String: String] = [:], kindLocation: ConfigLocation? = nil
     ) {
         self.kind = kind
         self.name = name
