@@ -35,6 +35,10 @@ struct NodesetResolver {
         let loadBalancer = try decideLoadBalancer(appserver: appserver, balancer: balancer, appCount: nodes.count { $0.role == .appserver })
         var balancerHostnames: [String] = []
         if loadBalancer {
+            if !balancer.exists, baseDomain == nil {
+                throw appserver.error("load_balancer", "load balancing needs a balancer node, and nothing names it",
+                    hint: "add a [balancer] section with node_name, or set base_domain in [general]")
+            }
             let balancerNodes = try RoleNodes(role: .balancer, reader: balancer, baseDomain: baseDomain).nodes()
             if !balancer.exists {
                 warnings.append(Diagnostic.warning(appserver.location(of: "load_balancer"), section: "appserver", key: "load_balancer",

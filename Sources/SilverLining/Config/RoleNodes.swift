@@ -84,7 +84,7 @@ struct RoleNodes {
             name = role == .balancer ? "balancer.\(baseDomain)" : "\(role.namePrefix)\(index).\(baseDomain)"
         } else {
             throw reader.error("node_name", "no name for the \(role) nodes: neither node_name nor [general] base_domain is set",
-                hint: "set node_name = \(role.namePrefix){{n}}.example.com here, or base_domain = example.com in [general]")
+                hint: "set node_name = \(role == .balancer ? "balancer" : role.namePrefix + "{{n}}").example.com here, or base_domain = example.com in [general]")
         }
         guard ValueSyntax.isHostName(name) else {
             throw reader.invalid("node_name", "must make valid host names (letters, digits, '-' and '.')", got: name)
