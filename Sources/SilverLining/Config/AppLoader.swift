@@ -9,7 +9,7 @@ public enum AppLoader {
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw ConfigError(ConfigLocation(file: directory, line: nil), "no such app directory")
         }
-        let path = ExtendsLoader.path("app.ini", relativeTo: directory.hasSuffix("/") ? directory : directory + "/")
+        let path = (directory as NSString).appendingPathComponent("app.ini")
         guard FileManager.default.fileExists(atPath: path) else {
             throw ConfigError(ConfigLocation(file: path, line: nil), "no app.ini in this directory",
                 hint: "an app directory holds app.ini with a [production] section naming app_name and runner or command")
@@ -83,7 +83,7 @@ public enum AppLoader {
                 throw production.invalid("runner", "must be a .py file defining a WSGI application", got: runner,
                     hint: "for any other program use command = ... (it must listen on $PORT)")
             }
-            let file = ExtendsLoader.path(runner, relativeTo: directory.hasSuffix("/") ? directory : directory + "/")
+            let file = (directory as NSString).appendingPathComponent(runner)
             guard FileManager.default.fileExists(atPath: file) else {
                 throw production.error("runner", "no such file \(ValueSyntax.quoted(file))", hint: "runner is relative to the app directory")
             }
