@@ -4,12 +4,12 @@ enum DidYouMean {
     /// of the word), compared without regard to case so that `Nodes` finds `nodes`.
     static func suggestion(for word: String, among candidates: [String]) -> String? {
         let limit = max(2, word.count / 3)
-        var best: (String, Int)?
+        var best: (candidate: String, distance: Int)?
         for candidate in candidates {
             guard let distance = editDistance(word.lowercased(), candidate.lowercased(), limit: limit) else { continue }
-            if best == nil || distance < best!.1 { best = (candidate, distance) }
+            if distance < best?.distance ?? Int.max { best = (candidate, distance) }
         }
-        return best?.0
+        return best?.candidate
     }
 
     /// `did you mean "x"? valid keys: a, b, c` — or just the list when nothing is close.

@@ -147,7 +147,7 @@ enum IniParser {
     }
 }
 
-extension String {
+private extension String {
     func leftPadded(to width: Int) -> String {
         String(repeating: "0", count: max(0, width - count)) + self
     }
