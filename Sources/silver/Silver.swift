@@ -15,6 +15,6 @@ struct Silver: AsyncParsableCommand {
               silver setup-node foobar.conf    install and configure every node
               silver update myapp/ foobar.conf deploy an app to the nodeset
             """,
-        subcommands: []
+        subcommands: [Show.self, DebugParseBench.self]
     )
 }

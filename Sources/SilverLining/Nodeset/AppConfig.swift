@@ -25,11 +25,14 @@ public struct AppConfig: Sendable, Encodable {
     public var environment: [EnvironmentVariable]
     /// Directory of files served directly by nginx, relative to the app directory.
     public var staticDirectory: String
+    /// Things worth telling the user that are not errors (a key given twice, ...).
+    public var warnings: [String]
 
     public init(
         directory: String, appName: String, launch: Launch, services: [String: String] = [:],
         updateFetch: [String] = [], packages: [String] = [], defaultLocation: String? = nil,
-        healthCheck: String = "/", environment: [EnvironmentVariable] = [], staticDirectory: String = "static"
+        healthCheck: String = "/", environment: [EnvironmentVariable] = [], staticDirectory: String = "static",
+        warnings: [String] = []
     ) {
         self.directory = directory
         self.appName = appName
@@ -41,6 +44,7 @@ public struct AppConfig: Sendable, Encodable {
         self.healthCheck = healthCheck
         self.environment = environment
         self.staticDirectory = staticDirectory
+        self.warnings = warnings
     }
 }
 

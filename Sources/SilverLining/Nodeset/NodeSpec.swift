@@ -8,12 +8,18 @@ public struct NodeSpec: Hashable, Sendable, Codable {
     public var size: NodeSize?
     /// For `provider = static`: the address the role's `hosts` gives this node.
     public var staticAddress: String?
+    /// The role's `image` (with `{{...}}` filled for this node); nil means the provider's
+    /// own `image` setting or its default.
+    public var image: String?
 
-    public init(name: String, role: Role, index: Int, size: NodeSize? = nil, staticAddress: String? = nil) {
+    public init(
+        name: String, role: Role, index: Int, size: NodeSize? = nil, staticAddress: String? = nil, image: String? = nil
+    ) {
         self.name = name
         self.role = role
         self.index = index
         self.size = size
         self.staticAddress = staticAddress
+        self.image = image
     }
 }

@@ -13,10 +13,13 @@ public struct ProviderSettings: Sendable, Encodable {
     public var secretFile: String?
     /// Every other key of the section (`region`, `endpoint`, `image`, ...), as written.
     public var settings: [String: String]
+    /// Where the kind was given (the `provider =` line), so an unsupported kind is reported
+    /// there; nil when it defaulted to `local`.
+    public var kindLocation: ConfigLocation?
 
     public init(
         kind: String = "local", name: String? = nil, username: String? = nil, secret: Secret? = nil,
-        secretFile: String? = nil, settings: [String: String] = [:]
+        secretFile: String? = nil, settings: [String: String] = [:], kindLocation: ConfigLocation? = nil
     ) {
         self.kind = kind
         self.name = name
@@ -24,6 +27,12 @@ public struct ProviderSettings: Sendable, Encodable {
         self.secret = secret
         self.secretFile = secretFile
         self.settings = settings
+        self.kindLocation = kindLocation
+    }
+
+    /// Where the kind was given is for error messages, not for output.
+    private enum CodingKeys: String, CodingKey {
+        case kind, name, username, secret, secretFile, settings
     }
 
     /// The secret, from `secret` or else the contents of `secret_file` (trailing newline removed).
