@@ -167,12 +167,14 @@ extension EC2Client {
         try await call("AuthorizeSecurityGroupIngress", parameters)
     }
 
-    public func revokeIngress(groupID: String, rules: [IngressRule]) async throws {
+    /// Revokes rules, each given with the description it has: AWS matches rules without
+    /// it, moto only with it.
+    public func revokeIngress(groupID: String, rules: [(rule: IngressRule, description: String)]) async throws {
         guard !rules.isEmpty else { return }
         var parameters = EC2Parameters()
         parameters.set("GroupId", groupID)
-        for (index, rule) in rules.enumerated() {
-            Self.permission(&parameters, index: index + 1, rule: rule, description: nil)
+        for (index, entry) in rules.enumerated() {
+            Self.permission(&parameters, index: index + 1, rule: entry.rule, description: entry.description)
         }
         try await call("RevokeSecurityGroupIngress", parameters)
     }

@@ -122,12 +122,19 @@ public struct EC2Client: Sendable {
         return port == defaultPort ? bracketed : "\(bracketed):\(port)"
     }
 
-    /// The form body of a call: `Action`, `Version`, then the parameters, each encoded the
-    /// way SigV4 encodes query strings.
+    /// The form body of a call: `Action`, `Version`, then the parameters, in
+    /// application/x-www-form-urlencoded form as AWS's own SDKs send it: every byte but the
+    /// unreserved characters percent-encoded, spaces as `+`. (The signature covers the
+    /// body's hash, so AWS takes either form of space; EC2 look-alikes that re-encode the
+    /// parsed form to check the signature, as moto does, expect `+`.)
     public static func body(action: String, parameters: EC2Parameters) -> Data {
         let pairs = [("Action", action), ("Version", apiVersion)] + parameters.pairs.map { ($0.name, $0.value) }
-        let text = pairs.map { "\(SigV4Signer.uriEncode($0.0))=\(SigV4Signer.uriEncode($0.1))" }.joined(separator: "&")
+        let text = pairs.map { "\(formEncode($0.0))=\(formEncode($0.1))" }.joined(separator: "&")
         return Data(text.utf8)
+    }
+
+    static func formEncode(_ text: String) -> String {
+        SigV4Signer.uriEncode(text).replacingOccurrences(of: "%20", with: "+")
     }
 
     /// The signed HTTP request for one call at `date`.

@@ -89,16 +89,21 @@ public struct IngressRule: Hashable, Sendable, Comparable, CustomStringConvertib
         return "\(ipProtocol)/\(ports) from \(from)"
     }
 
-    /// Flattens an `ipPermissions` list: one rule per port range and source.
-    static func rules(fromPermissions items: [XMLTree]) -> [IngressRule] {
-        items.flatMap { permission -> [IngressRule] in
+    /// Flattens an `ipPermissions` list: one rule per port range and source, with the
+    /// source's description ("" when none).
+    static func rules(fromPermissions items: [XMLTree]) -> [(rule: IngressRule, description: String)] {
+        items.flatMap { permission -> [(rule: IngressRule, description: String)] in
             let proto = permission.string("ipProtocol") ?? "-1"
             let from = permission.int("fromPort") ?? -1
             let to = permission.int("toPort") ?? -1
-            let v4 = permission.items("ipRanges").compactMap { $0.string("cidrIp") }.map(Source.ipv4)
-            let v6 = permission.items("ipv6Ranges").compactMap { $0.string("cidrIpv6") }.map(Source.ipv6)
-            let groups = permission.items("groups").compactMap { $0.string("groupId") }.map(Source.group)
-            return (v4 + v6 + groups).map { IngressRule(ipProtocol: proto, fromPort: from, toPort: to, source: $0) }
+            func sources(_ list: String, _ field: String, _ make: (String) -> Source) -> [(Source, String)] {
+                permission.items(list).compactMap { item in
+                    item.string(field).map { (make($0), item.string("description") ?? "") }
+                }
+            }
+            let all = sources("ipRanges", "cidrIp", Source.ipv4) + sources("ipv6Ranges", "cidrIpv6", Source.ipv6)
+                + sources("groups", "groupId", Source.group)
+            return all.map { (IngressRule(ipProtocol: proto, fromPort: from, toPort: to, source: $0.0), $0.1) }
         }
     }
 }
@@ -108,6 +113,8 @@ public struct EC2SecurityGroup: Sendable, Hashable {
     public var name: String
     public var vpcID: String?
     public var ingress: [IngressRule]
+    /// Each rule's description, which some EC2 look-alikes need repeated to revoke it.
+    public var descriptions: [IngressRule: String]
     public var tags: [String: String]
 
     public init?(_ item: XMLTree) {
@@ -115,7 +122,9 @@ public struct EC2SecurityGroup: Sendable, Hashable {
         self.id = id
         self.name = name
         vpcID = item.string("vpcId")
-        ingress = IngressRule.rules(fromPermissions: item.items("ipPermissions"))
+        let entries = IngressRule.rules(fromPermissions: item.items("ipPermissions"))
+        ingress = entries.map(\.rule)
+        descriptions = Dictionary(entries.map { ($0.rule, $0.description) }, uniquingKeysWith: { first, _ in first })
         tags = EC2Instance.tags(item)
     }
 }

@@ -199,6 +199,7 @@ public struct EC2Provider: Provider {
         // A group named in another group's rule cannot be deleted: drop such rules first.
         for group in groups {
             let references = group.ingress.filter { if case .group = $0.source { true } else { false } }
+                .map { (rule: $0, description: group.descriptions[$0] ?? "") }
             try await ignoring(["InvalidPermission.NotFound"]) {
                 try await client.revokeIngress(groupID: group.id, rules: references)
             }
@@ -286,7 +287,7 @@ public struct EC2Provider: Provider {
             let current = Set(groups[role]?.ingress ?? [])
             let wanted = Set(desired.map(\.rule))
             let missing = desired.filter { !current.contains($0.rule) }
-            let extra = current.subtracting(wanted).sorted()
+            let extra = current.subtracting(wanted).sorted().map { (rule: $0, description: groups[role]?.descriptions[$0] ?? "") }
             try await ignoring(["InvalidPermission.Duplicate"]) { try await client.authorizeIngress(groupID: id, rules: missing) }
             try await ignoring(["InvalidPermission.NotFound"]) { try await client.revokeIngress(groupID: id, rules: extra) }
             if !missing.isEmpty || !extra.isEmpty {
