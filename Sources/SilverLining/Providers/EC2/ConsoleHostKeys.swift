@@ -18,7 +18,7 @@ public enum ConsoleHostKeys {
     public static func parse(_ console: String) -> [String] {
         var blocks: [[String]] = []
         var current: [String]?
-        for rawLine in console.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+        for rawLine in console.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             let line = String(rawLine)
             if line.contains(begin) {
                 current = []

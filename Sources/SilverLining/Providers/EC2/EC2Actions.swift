@@ -27,7 +27,7 @@ extension EC2Client {
     public func instance(_ id: String) async throws -> EC2Instance? {
         do {
             return try await describeInstances(ids: [id]).first
-        } catch let error as EC2Error where error.code == "InvalidInstanceID.NotFound" {
+        } catch let error as EC2Error where ["InvalidInstanceID.NotFound", "InvalidInstanceID.Malformed"].contains(error.code) {
             return nil
         }
     }

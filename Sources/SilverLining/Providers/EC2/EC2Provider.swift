@@ -514,6 +514,11 @@ public struct InstanceTypeCatalog: Sendable {
     public var types: [InstanceTypeInfo]
     public var fromAPI: Bool
 
+    public init(types: [InstanceTypeInfo], fromAPI: Bool) {
+        self.types = types
+        self.fromAPI = fromAPI
+    }
+
     /// The endpoint does not implement DescribeInstanceTypes (an older or partial EC2 clone).
     static func meansUnsupported(_ error: EC2Error) -> Bool {
         ["InvalidAction", "UnsupportedOperation", "NotImplemented", "UnknownOperation", "HTTP404", "HTTP501"]

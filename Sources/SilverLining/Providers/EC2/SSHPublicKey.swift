@@ -22,8 +22,9 @@ public struct SSHPublicKey: Hashable, Sendable {
     public var fingerprints: Set<String> {
         let sha256 = Data(SHA256.hash(data: blob))
         let base64 = sha256.base64EncodedString()
+        let unpadded = base64.trimmingCharacters(in: CharacterSet(charactersIn: "="))
         var result: Set<String> = [
-            base64, base64.trimmingCharacters(in: CharacterSet(charactersIn: "=")), "SHA256:" + base64,
+            base64, unpadded, "SHA256:" + unpadded,
             Self.colonHex(Data(Insecure.MD5.hash(data: blob))),
         ]
         if type == "ssh-ed25519", let spki = ed25519SubjectPublicKeyInfo {
