@@ -115,7 +115,7 @@ public struct EC2Provider: Provider {
         switch instance?.state {
         case "stopping"?:
             context.console.say("\(instance!.id) is stopping; waiting to start it again", node: spec.name)
-            _ = try await wait(for: instance!.id, node: spec.name, until: "stopped", timeout: timing.launchTimeout) {
+            try await wait(for: instance!.id, subject: spec.name, until: "stopped", timeout: timing.launchTimeout) {
                 $0?.state == "stopped"
             }
             fallthrough
@@ -128,18 +128,16 @@ public struct EC2Provider: Provider {
             break
         }
         let id = instance!.id
-        guard
-            let running = try await wait(for: id, node: spec.name, until: "running", timeout: timing.launchTimeout, { found in
-                if let found, found.isGone {
-                    throw EC2Error.api(
-                        action: "RunInstances", code: "InstanceTerminated",
-                        message: "\(spec.name) (\(id)) was \(found.state) before it ran"
-                            + (found.stateReason.map { ": \($0)" } ?? ""))
-                }
-                return found?.state == "running" && found?.address != nil
-            }), let address = running.address
-        else {
-            throw EC2Error.timedOut(waitingFor: "running", subject: "\(spec.name) (\(id))", seconds: seconds(timing.launchTimeout))
+        let found = try await wait(for: id, subject: spec.name, until: "running", timeout: timing.launchTimeout) { found in
+            if let found, found.isGone {
+                throw EC2Error.api(
+                    action: "RunInstances", code: "InstanceTerminated",
+                    message: "\(spec.name) (\(id)) was \(found.state) before it ran" + (found.stateReason.map { ": \($0)" } ?? ""))
+            }
+            return found?.state == "running" && found?.address != nil
+        }
+        guard let running = found, let address = running.address else {
+            throw EC2Error.api(action: "DescribeInstances", code: "MalformedResponse", message: "\(id) runs without an address")
         }
         var hostKeys = await hostKeys(of: id, node: spec.name, console: context.console)
         if hostKeys.isEmpty, let existing, existing.providerID == id {
@@ -172,13 +170,8 @@ public struct EC2Provider: Provider {
             return
         }
         context.console.say("terminating \(record.providerID)", node: record.name)
-        let gone = try await wait(for: record.providerID, node: record.name, until: "terminated", timeout: timing.terminateTimeout) {
+        try await wait(for: record.providerID, subject: record.name, until: "terminated", timeout: timing.terminateTimeout) {
             $0 == nil || $0?.state == "terminated"
-        }
-        if gone == nil {
-            throw EC2Error.timedOut(
-                waitingFor: "terminated", subject: "\(record.name) (\(record.providerID))",
-                seconds: seconds(timing.terminateTimeout))
         }
     }
 
@@ -191,7 +184,7 @@ public struct EC2Provider: Provider {
         let kept = left.filter { $0.state != "shutting-down" }
         guard kept.isEmpty else { throw EC2Error.nodesRemain(nodeset: nodeset, instances: kept.map(\.id).sorted()) }
         for instance in left {
-            _ = try await wait(for: instance.id, node: instance.tags["Name"] ?? instance.id, until: "terminated", timeout: timing.terminateTimeout) {
+            try await wait(for: instance.id, subject: instance.tags["Name"] ?? instance.id, until: "terminated", timeout: timing.terminateTimeout) {
                 $0 == nil || $0?.state == "terminated"
             }
         }
@@ -371,19 +364,22 @@ public struct EC2Provider: Provider {
     }
 
     /// Polls the instance until `done` says so, waiting longer between looks up to
-    /// `maxPollInterval`; nil when `timeout` passes first. EC2 may not know a just-launched
-    /// instance yet: `done` then sees nil.
+    /// `maxPollInterval`, and returns what it last saw (nil: EC2 does not know the instance,
+    /// which happens for a just-launched one too). Throws `timedOut` when `timeout` passes.
+    @discardableResult
     private func wait(
-        for id: String, node: String, until state: String, timeout: Duration,
+        for id: String, subject: String, until state: String, timeout: Duration,
         _ done: (EC2Instance?) throws -> Bool
     ) async throws -> EC2Instance? {
         let deadline = ContinuousClock.now + timeout
         var interval = timing.pollInterval
         while true {
             let instance = try await client.instance(id)
-            if try done(instance) { return instance ?? EC2Instance.gone(id) }
+            if try done(instance) { return instance }
             let now = ContinuousClock.now
-            guard now < deadline else { return nil }
+            guard now < deadline else {
+                throw EC2Error.timedOut(waitingFor: state, subject: "\(subject) (\(id))", seconds: seconds(timeout))
+            }
             try await Task.sleep(for: min(interval, deadline - now))
             interval = min(interval * 2, timing.maxPollInterval)
         }
@@ -523,18 +519,6 @@ public struct InstanceTypeCatalog: Sendable {
     static func meansUnsupported(_ error: EC2Error) -> Bool {
         ["InvalidAction", "UnsupportedOperation", "NotImplemented", "UnknownOperation", "HTTP404", "HTTP501"]
             .contains(error.code ?? "")
-    }
-}
-
-extension EC2Instance {
-    /// Stands for an instance EC2 no longer reports.
-    static func gone(_ id: String) -> EC2Instance {
-        var tree = XMLTree(name: "item")
-        tree.children = [
-            XMLTree(name: "instanceId", text: id),
-            XMLTree(name: "instanceState", children: [XMLTree(name: "name", text: "terminated")]),
-        ]
-        return EC2Instance(tree)!
     }
 }
 
