@@ -36,15 +36,11 @@ struct ProviderOptions: ParsableArguments {
     }
 }
 
-/// Reads a nodeset's `[provider]` section. The seam for the nodeset loader: until it is
-/// wired in here, a nodeset file cannot be read, and the provider is EC2 as described by
-/// the options and the AWS environment.
+/// Reads a nodeset's `[provider]` section; without a nodeset, EC2 as the options and the
+/// AWS environment describe it.
 enum NodesetProviderSettings {
     static func load(_ nodeset: String?) throws -> ProviderSettings {
-        if let nodeset {
-            throw ValidationError(
-                "reading \(nodeset) is not available in this build; give --region (and --endpoint) instead of the nodeset")
-        }
-        return ProviderSettings(kind: "ec2")
+        guard let nodeset else { return ProviderSettings(kind: "ec2") }
+        return try NodesetLoader.load(path: nodeset).provider
     }
 }

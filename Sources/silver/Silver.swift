@@ -15,6 +15,9 @@ struct Silver: AsyncParsableCommand {
               silver setup-node foobar.conf    install and configure every node
               silver update myapp/ foobar.conf deploy an app to the nodeset
             """,
-        subcommands: [Show.self, DebugParseBench.self]
+        subcommands: [
+            Show.self, CreateNode.self, ListNodes.self, DestroyNode.self, ListSizes.self, ListImages.self,
+            DebugParseBench.self,
+        ]
     )
 }

@@ -32,10 +32,9 @@ struct ConfigSchema: Sendable {
     /// `service:NAME` sections, checked against the services that run on their own nodes.
     var acceptsServiceSections = false
 
-    static let providerKeys: [String: ValueShape] = [
-        "name": .single, "provider": .single, "username": .single, "secret": .single, "secret_file": .single,
-        "region": .single, "endpoint": .single, "image": .single, "profile": .single,
-    ]
+    static let providerKeys: [String: ValueShape] = Dictionary(
+        uniqueKeysWithValues: (["name", "provider", "username", "secret", "secret_file"] + ProviderResolver.settingKeys)
+            .map { ($0, ValueShape.single) })
 
     static let nodeset = ConfigSchema(
         sections: [

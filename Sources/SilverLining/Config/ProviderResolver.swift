@@ -4,7 +4,10 @@ import Foundation
 /// section has `name = NAME`, the `[provider:NAME]` section of `~/.silverlining.conf`.
 /// Keys written in the nodeset win over the looked-up ones.
 enum ProviderResolver {
-    static let settingKeys = ["region", "endpoint", "image", "profile"]
+    /// Keys passed through to the provider as written: EC2's `region`, `endpoint`, `image`,
+    /// `image_owner` and `profile`; `ssh_key` and `user` for servers reached with an existing
+    /// key pair (`provider = static`).
+    static let settingKeys = ["region", "endpoint", "image", "image_owner", "profile", "ssh_key", "user"]
 
     static func resolve(
         _ config: ResolvedConfig, file: String, environment: [String: String], warnings: inout [String]

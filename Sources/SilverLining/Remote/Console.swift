@@ -40,6 +40,11 @@ public struct Console: Sendable {
         sink(.error, "warning: " + text + (text.hasSuffix("\n") ? "" : "\n"))
     }
 
+    /// A line already formatted compiler-style (`foobar.conf:12: warning: ...`).
+    public func diagnostic(_ line: String) {
+        sink(.error, line.hasSuffix("\n") ? line : line + "\n")
+    }
+
     public func error(_ text: String) {
         sink(.error, "error: " + text + (text.hasSuffix("\n") ? "" : "\n"))
     }

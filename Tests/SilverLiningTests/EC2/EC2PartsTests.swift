@@ -207,11 +207,8 @@ import Testing
         #expect(error.description.contains("local, static, ec2"))
         #expect(error.exitStatus == ExitStatus.badInput)
 
-        #expect(throws: ProviderError.self) { try ProviderRegistry.provider(for: ProviderSettings(kind: "local"), environment: [:]) }
-        let local = try ProviderRegistry.provider(for: ProviderSettings(kind: "local"), environment: [:]) { kind in
-            kind == "local" ? (try? EC2Provider(settings: ec2, environment: [:])) : nil
-        }
-        #expect(local is EC2Provider)
+        #expect(try ProviderRegistry.provider(for: ProviderSettings(kind: "local"), environment: [:]) is LocalProvider)
+        #expect(try ProviderRegistry.provider(for: ProviderSettings(kind: "static"), environment: [:]) is StaticProvider)
     }
 
     @Test("listings are aligned tables")
