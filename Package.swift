@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -11,7 +11,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // Without its Foundation trait, so the node agent links FoundationEssentials only.
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2", traits: []),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
@@ -26,7 +27,7 @@ let package = Package(
         ),
         // What runs on a node. Kept free of heavy dependencies because it is built a
         // second time with --static-swift-stdlib and uploaded to every node.
-        .target(name: "SilverNode"),
+        .target(name: "SilverNode", dependencies: [.product(name: "Subprocess", package: "swift-subprocess")]),
         .executableTarget(
             name: "silver",
             dependencies: [

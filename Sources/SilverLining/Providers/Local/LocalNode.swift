@@ -92,7 +92,8 @@ struct LocalNode: Sendable {
             "--timezone=off",
             "--console=passive",
         ]
-        try await Detached.launch(Command("systemd-nspawn", arguments, step: "boot"), log: logFile)
+        guard let nspawn = LocalHost.findProgram("systemd-nspawn") else { throw CommandError.notFound(program: "systemd-nspawn") }
+        try await host.runner.launchDetached(Command(nspawn, arguments, step: "boot"), log: logFile)
         let up = await waitForSSH(deadline: .seconds(60))
         guard up else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Subprocess
 
 #if canImport(System)
@@ -76,6 +76,27 @@ public struct CommandRunner: Sendable {
         return result
     }
 
+    /// Starts a long-lived process that outlives silver: in its own session (so a Ctrl-C at
+    /// silver's terminal does not reach it), with its output in a log file rather than a
+    /// pipe (a pipe would keep this call waiting for as long as the process lives).
+    public func launchDetached(_ command: Command, log: String) async throws {
+        let descriptor = try FileDescriptor.open(
+            FilePath(log), .writeOnly, options: [.create, .truncate, .closeOnExec], permissions: [.ownerReadWrite])
+        defer { try? descriptor.close() }
+        // setsid --fork returns as soon as the program runs in its new session.
+        let result = try await Subprocess.run(
+            .name("setsid"),
+            arguments: Arguments(["--fork"] + command.words),
+            input: .none,
+            output: .fileDescriptor(descriptor, closeAfterSpawningProcess: false),
+            error: .fileDescriptor(descriptor, closeAfterSpawningProcess: false)
+        )
+        guard result.terminationStatus.isSuccess else {
+            let log = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            throw CommandError.failed(command: command, status: result.terminationStatus.code, errorOutput: log)
+        }
+    }
+
     private static func collect(
         _ sequence: SubprocessOutputSequence, stream: CommandStream, onLine: (@Sendable (CommandStream, String) -> Void)?
     ) async throws -> [UInt8] {
@@ -125,7 +146,7 @@ public enum CommandError: UserFacingError {
             "\(program) is not installed or not on PATH; install it (see the README's setup command) and retry"
         case .failed(let command, let status, let errorOutput):
             "\(command.step) failed with exit status \(status): \(command)"
-                + (errorOutput.isEmpty ? "" : "\n" + errorOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+                + (errorOutput.isEmpty ? "" : "\n" + errorOutput.trimmed)
         case .tooMuchOutput(let limit):
             "a command printed more than \(limit / 1024 / 1024) MB; refusing to buffer it"
         }

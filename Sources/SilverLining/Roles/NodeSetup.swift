@@ -1,0 +1,73 @@
+import Foundation
+
+/// `silver setup-node`: brings every node of a nodeset to its role's plan, in parallel, and
+/// keeps the nodeset's /etc/hosts block on this machine too when `set_etc_hosts` is on.
+/// Running it again on an unchanged nodeset changes nothing and says so.
+public struct NodeSetup: Sendable {
+    public let session: NodesetSession
+    public var dryRun: Bool
+    /// The /etc/hosts of the machine running silver (a parameter for tests).
+    public var localHostsFile: String
+
+    public init(session: NodesetSession, dryRun: Bool = false, localHostsFile: String = "/etc/hosts") {
+        self.session = session
+        self.dryRun = dryRun
+        self.localHostsFile = localHostsFile
+    }
+
+    /// What changed (or would change) on each node, by node name.
+    @discardableResult
+    public func run() async throws -> [String: [String]] {
+        let topology = try await currentTopology()
+        let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
+        let console = session.console
+        let dryRun = dryRun
+        let outcomes = try await forEachOrThrow(topology.nodes, parallel: session.parallel, name: \.name) { node in
+            try await agent.install(on: node.reach)
+            let plan = RolePlans.plan(for: node, topology: topology)
+            let report = try await agent.call(
+                "apply", dryRun ? ["--dry-run"] : [], request: plan, on: node.reach, as: ApplyReport.self)
+            if report.changes.isEmpty {
+                console.say(dryRun ? "nothing would change" : "no changes", node: node.name)
+            } else {
+                for change in report.changes { console.say((dryRun ? "would: " : "") + change, node: node.name) }
+            }
+            return (node.name, report.changes)
+        }
+        var changes = Dictionary(outcomes, uniquingKeysWith: { first, _ in first })
+        if session.nodeset.setEtcHosts, let change = try updateLocalHosts(topology) {
+            console.say((dryRun ? "would: " : "") + change + " on this machine")
+            changes["(this machine)"] = [change]
+        }
+        let changed = changes.values.filter { !$0.isEmpty }.count
+        console.say(
+            changed == 0
+                ? "\(session.nodeset.name): nothing to change on \(topology.nodes.count) nodes"
+                : "\(session.nodeset.name): \(dryRun ? "would change" : "changed") \(changed) of \(topology.nodes.count) nodes")
+        return changes
+    }
+
+    /// Every node the nodeset names, as recorded; all must have been created.
+    func currentTopology() async throws -> Topology {
+        let records = await session.store.all()
+        let recorded = Set(records.map(\.name))
+        let missing = session.nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
+        guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: session.nodeset.name) }
+        return Topology(nodeset: session.nodeset, records: records)
+    }
+
+    private func updateLocalHosts(_ topology: Topology) throws -> String? {
+        let current = (try? String(contentsOfFile: localHostsFile, encoding: .utf8)) ?? ""
+        let updated = topology.hostsBlock.applied(to: current)
+        guard updated != current else { return nil }
+        if !dryRun {
+            do {
+                try Data(updated.utf8).write(to: URL(fileURLWithPath: localHostsFile))
+            } catch {
+                session.console.warn("cannot update \(localHostsFile) (\(error.localizedDescription)); set set_etc_hosts = false or run as root")
+                return nil
+            }
+        }
+        return "updated the nodeset's block in \(localHostsFile)"
+    }
+}

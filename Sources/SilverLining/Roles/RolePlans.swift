@@ -1,0 +1,15 @@
+/// The whole setup plan for one node: the base layer, then its role's layer.
+public enum RolePlans {
+    public static func plan(for node: NodeRecord, topology: Topology) -> NodePlan {
+        let base = BaseRole.plan(for: node, topology: topology)
+        switch node.role {
+        case .appserver:
+            return base.merged(with: AppserverRole.plan(for: node, topology: topology))
+        case .balancer:
+            return base.merged(with: BalancerRole.plan(for: node, topology: topology))
+        case .service(let name):
+            guard let kind = ServiceKind(rawValue: name) else { return base }
+            return base.merged(with: DatabaseServers.plan(for: kind, node: node, topology: topology))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import FoundationEssentials
+
+/// Makes a node match a `NodePlan`, changing only what differs, and says what it changed.
+/// With `dryRun` it only says what it would change.
+public struct PlanApplier: Sendable {
+    public var paths: NodePaths
+    public var runner: CommandRunner
+    public var dryRun: Bool
+    /// Whether to run packages, services and follow-ups; off when applying under a scratch
+    /// root in tests, where only files can be checked.
+    public var manageSystem: Bool
+
+    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), dryRun: Bool = false, manageSystem: Bool = true) {
+        self.paths = paths
+        self.runner = runner
+        self.dryRun = dryRun
+        self.manageSystem = manageSystem
+    }
+
+    static let aptEnvironment = ["DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"]
+
+    public func apply(_ plan: NodePlan) async throws -> ApplyReport {
+        var changes: [String] = []
+        if manageSystem {
+            changes += try await installPackages(plan.packages)
+        }
+        for directory in plan.directories {
+            if let change = try ensure(directory) { changes.append(change) }
+        }
+        var files = plan.files
+        if let router = plan.router {
+            files.append(try RouterConfiguration(paths: paths, settings: router).plannedFile())
+        }
+        var written: [(file: PlannedFile?, absence: PlannedAbsence?, previous: [UInt8]?)] = []
+        for file in files {
+            let full = paths.path(file.path)
+            let previous = FileSystem.read(full)
+            let contentChanged = previous != Array(file.content.utf8)
+            let uid = try FileSystem.uid(file.owner)
+            let gid = try FileSystem.gid(file.group)
+            let attributesChanged = FileSystem.status(full).map { $0.mode != file.mode || $0.uid != uid || $0.gid != gid } ?? true
+            guard contentChanged || attributesChanged else { continue }
+            changes.append(contentChanged ? "wrote \(file.path)" : "set owner and mode of \(file.path)")
+            if dryRun { continue }
+            if contentChanged {
+                try FileSystem.writeAtomically(full, bytes: Array(file.content.utf8), mode: file.mode, uid: uid, gid: gid)
+                written.append((file, nil, previous))
+            } else {
+                try FileSystem.setOwnerAndMode(full, mode: file.mode, uid: uid, gid: gid)
+            }
+        }
+        for absence in plan.absentFiles where FileSystem.exists(paths.path(absence.path)) {
+            changes.append("removed \(absence.path)")
+            if dryRun { continue }
+            let previous = FileSystem.read(paths.path(absence.path))
+            try FileSystem.remove(paths.path(absence.path))
+            written.append((nil, absence, previous))
+        }
+        if let block = plan.hostsBlock, let change = try apply(block) { changes.append(change) }
+        guard !dryRun else {
+            if manageSystem { changes += try await ensureRunning(plan.services) }
+            return ApplyReport(changes: changes)
+        }
+
+        if manageSystem {
+            let checks = written.compactMap { $0.file?.check }.uniqued()
+            for check in checks {
+                let result = try await runner.run(Command(check[0], Array(check.dropFirst()), step: "check"))
+                if !result.succeeded {
+                    try restore(written)
+                    throw AgentError.checkFailed(command: check, output: result.errorText + result.text)
+                }
+            }
+            let followUps = written.flatMap { $0.file?.then ?? $0.absence?.then ?? [] }.uniqued()
+            for followUp in followUps {
+                try await perform(followUp)
+                changes.append(followUp.description)
+            }
+            changes += try await ensureRunning(plan.services)
+        }
+        return ApplyReport(changes: changes)
+    }
+
+    private func installPackages(_ packages: [String]) async throws -> [String] {
+        guard !packages.isEmpty else { return [] }
+        let status = try await runner.run(Command("dpkg-query", ["-W", "-f", "${Package} ${db:Status-Status}\n"] + packages))
+        let installed = Set(status.text.split(separator: "\n").compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            return words.count == 2 && words[1] == "installed" ? String(words[0]) : nil
+        })
+        let missing = packages.filter { !installed.contains($0) }
+        guard !missing.isEmpty else { return [] }
+        if dryRun { return ["installed \(missing.joined(separator: " "))"] }
+        // apt-get update exits 0 even when every download failed; --error-on=any makes it say so.
+        try await runner.check(Command("apt-get", ["update", "-q", "--error-on=any"], step: "apt-get update"), environment: Self.aptEnvironment)
+        try await runner.check(
+            Command("apt-get", ["install", "-y", "-q", "--no-install-recommends"] + missing, step: "install \(missing.joined(separator: " "))"),
+            environment: Self.aptEnvironment)
+        return ["installed \(missing.joined(separator: " "))"]
+    }
+
+    private func ensure(_ directory: PlannedDirectory) throws -> String? {
+        let full = paths.path(directory.path)
+        let uid = try FileSystem.uid(directory.owner)
+        let gid = try FileSystem.gid(directory.group)
+        let wanted = FileSystem.Status(mode: directory.mode, uid: uid, gid: gid, isDirectory: true)
+        guard FileSystem.status(full) != wanted else { return nil }
+        if !dryRun {
+            try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
+            try FileSystem.setOwnerAndMode(full, mode: directory.mode, uid: uid, gid: gid)
+        }
+        return "made \(directory.path)"
+    }
+
+    private func apply(_ block: HostsBlock) throws -> String? {
+        let path = paths.etcHosts
+        let current = FileSystem.read(path).map { String(decoding: $0, as: UTF8.self) } ?? ""
+        let updated = block.applied(to: current)
+        guard updated != current else { return nil }
+        if !dryRun {
+            let status = FileSystem.status(path)
+            try FileSystem.writeAtomically(
+                path, bytes: Array(updated.utf8), mode: status?.mode ?? 0o644, uid: status?.uid ?? 0, gid: status?.gid ?? 0)
+        }
+        return "updated the nodeset's block in /etc/hosts"
+    }
+
+    private func restore(_ written: [(file: PlannedFile?, absence: PlannedAbsence?, previous: [UInt8]?)]) throws {
+        for entry in written.reversed() {
+            let path = paths.path(entry.file?.path ?? entry.absence!.path)
+            if let previous = entry.previous {
+                let status = FileSystem.status(path)
+                try FileSystem.writeAtomically(path, bytes: previous, mode: status?.mode ?? 0o644, uid: status?.uid ?? 0, gid: status?.gid ?? 0)
+            } else {
+                try FileSystem.remove(path)
+            }
+        }
+    }
+
+    private func perform(_ followUp: FollowUp) async throws {
+        switch followUp {
+        case .reload(let unit):
+            try await runner.check(Command("systemctl", ["reload-or-restart", unit], step: "reload \(unit)"))
+        case .restart(let unit):
+            try await runner.check(Command("systemctl", ["restart", unit], step: "restart \(unit)"))
+        case .run(let words):
+            try await runner.check(Command(words[0], Array(words.dropFirst()), step: words.joined(separator: " ")))
+        }
+    }
+
+    private func ensureRunning(_ units: [String]) async throws -> [String] {
+        var changes: [String] = []
+        for unit in units {
+            let enabled = try await runner.run(Command("systemctl", ["is-enabled", "--quiet", unit])).succeeded
+            let active = try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded
+            guard !(enabled && active) else { continue }
+            if !dryRun { try await runner.check(Command("systemctl", ["enable", "--now", "--quiet", unit], step: "start \(unit)")) }
+            changes.append("enabled and started \(unit)")
+        }
+        return changes
+    }
+}
