@@ -36,8 +36,21 @@ public enum AgentIO {
         }
     }
 
+    /// Lines on standard error that start with this are progress, shown to the user as they
+    /// come; anything else there is the failure message.
+    public static let progressPrefix = "progress: "
+
+    public static func writeProgress(_ message: String) {
+        writeError(progressPrefix + message)
+    }
+
     public static func writeError(_ message: String) {
         let bytes = Array((message.hasSuffix("\n") ? message : message + "\n").utf8)
         _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
     }
+}
+
+/// The answer of a verb that has nothing to say beyond succeeding.
+public struct Empty: Codable, Sendable {
+    public init() {}
 }

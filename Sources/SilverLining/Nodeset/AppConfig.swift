@@ -47,13 +47,3 @@ public struct AppConfig: Sendable, Encodable {
         self.warnings = warnings
     }
 }
-
-public struct EnvironmentVariable: Hashable, Sendable, Codable {
-    public var name: String
-    public var value: String
-
-    public init(name: String, value: String) {
-        self.name = name
-        self.value = value
-    }
-}

@@ -26,7 +26,7 @@ public struct NodeSetup: Sendable {
             try await agent.install(on: node.reach)
             let plan = RolePlans.plan(for: node, topology: topology)
             let report = try await agent.call(
-                "apply", dryRun ? ["--dry-run"] : [], request: plan, on: node.reach, as: ApplyReport.self)
+                "apply", dryRun ? ["--dry-run"] : [], request: plan, on: node.reach, as: ApplyReport.self, console: console)
             if report.changes.isEmpty {
                 console.say(dryRun ? "nothing would change" : "no changes", node: node.name)
             } else {
@@ -39,7 +39,7 @@ public struct NodeSetup: Sendable {
             console.say((dryRun ? "would: " : "") + change + " on this machine")
             changes["(this machine)"] = [change]
         }
-        let changed = changes.values.filter { !$0.isEmpty }.count
+        let changed = topology.nodes.filter { !(changes[$0.name] ?? []).isEmpty }.count
         console.say(
             changed == 0
                 ? "\(session.nodeset.name): nothing to change on \(topology.nodes.count) nodes"

@@ -16,4 +16,14 @@ public enum RecordedNodesets {
         }
         return files
     }
+
+    /// The recorded nodeset one of whose locations is `url` (`silver update APP http://foobar.com/`).
+    public static func file(servingLocation url: String, home: SilverHome) async throws -> String {
+        let wanted = AppTarget.normalized(url)
+        for file in try await files(home: home) {
+            let nodeset = try NodesetLoader.load(path: file)
+            if nodeset.locations.contains(where: { AppTarget.normalized($0.url) == wanted }) { return file }
+        }
+        throw UsageError("no nodeset silver knows has the location \(url)", hint: "give the nodeset file (NAME.conf) instead")
+    }
 }

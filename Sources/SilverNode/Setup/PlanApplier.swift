@@ -9,12 +9,18 @@ public struct PlanApplier: Sendable {
     /// Whether to run packages, services and follow-ups; off when applying under a scratch
     /// root in tests, where only files can be checked.
     public var manageSystem: Bool
+    /// Told before slow steps (package installs), so a user sees why a node takes time.
+    public var progress: @Sendable (String) -> Void
 
-    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), dryRun: Bool = false, manageSystem: Bool = true) {
+    public init(
+        paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), dryRun: Bool = false, manageSystem: Bool = true,
+        progress: @escaping @Sendable (String) -> Void = { _ in }
+    ) {
         self.paths = paths
         self.runner = runner
         self.dryRun = dryRun
         self.manageSystem = manageSystem
+        self.progress = progress
     }
 
     static let aptEnvironment = ["DEBIAN_FRONTEND": "noninteractive", "LC_ALL": "C"]
@@ -91,6 +97,7 @@ public struct PlanApplier: Sendable {
         let missing = packages.filter { !installed.contains($0) }
         guard !missing.isEmpty else { return [] }
         if dryRun { return ["installed \(missing.joined(separator: " "))"] }
+        progress("installing \(missing.joined(separator: " "))")
         // apt-get update exits 0 even when every download failed; --error-on=any makes it say so.
         try await runner.check(Command("apt-get", ["update", "-q", "--error-on=any"], step: "apt-get update"), environment: Self.aptEnvironment)
         try await runner.check(

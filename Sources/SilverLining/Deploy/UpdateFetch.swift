@@ -1,0 +1,49 @@
+import Foundation
+
+/// The note's `update_fetch`: after the first app server is switched, each path is requested
+/// from the new instance itself (not through nginx or the balancer), marked as silver's own
+/// request; a `script:CMD` entry runs CMD in the instance's environment instead.
+public struct UpdateFetch: Sendable {
+    public var session: NodesetSession
+    public var agent: NodeAgent
+    public var app: AppConfig
+    public var host: String
+
+    /// Runs every entry; throws on the first that fails. Returns what each printed.
+    public func run(on node: NodeRecord, instance: String) async throws -> [String] {
+        var outputs: [String] = []
+        for entry in app.updateFetch {
+            if entry.hasPrefix("script:") {
+                let script = String(entry.dropFirst("script:".count)).trimmingCharacters(in: .whitespaces)
+                session.console.say("update_fetch: running \(script)", node: node.name)
+                let command = Command(AgentBinary.remotePath, ["exec", instance, "--", "/bin/sh", "-c", script], step: "update_fetch script")
+                let console = session.console
+                let result = try await session.ssh.run(command, on: node.reach) { _, line in console.say("  " + line, node: node.name) }
+                guard result.succeeded else {
+                    throw UpdateFetchError(entry: entry, detail: "exit status \(result.status)")
+                }
+                outputs.append(result.text + result.errorText)
+            } else {
+                let response = try await agent.call(
+                    "fetch", request: FetchRequest(instance: instance, path: entry, host: host), on: node.reach, as: LocalHTTP.Response.self)
+                session.console.say("update_fetch: GET \(entry) -> \(response.status)", node: node.name)
+                for line in response.body.split(separator: "\n", omittingEmptySubsequences: false).prefix(40) {
+                    session.console.say("  " + line, node: node.name)
+                }
+                guard (200..<400).contains(response.status) else {
+                    throw UpdateFetchError(entry: entry, detail: "HTTP \(response.status)")
+                }
+                outputs.append(response.body)
+            }
+        }
+        return outputs
+    }
+}
+
+public struct UpdateFetchError: UserFacingError {
+    public var entry: String
+    public var detail: String
+
+    public var exitStatus: Int32 { ExitStatus.failure }
+    public var description: String { "update_fetch \(entry) failed: \(detail)" }
+}

@@ -1,0 +1,83 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// HAProxy's runtime API on the balancer's admin socket: how silver drains an app server
+/// before switching it and puts it back afterwards, without reloading HAProxy.
+public struct HAProxyRuntime: Sendable {
+    public var socketPath: String
+    public var backend: String
+
+    public init(socketPath: String = "/run/haproxy/admin.sock", backend: String = "appservers") {
+        self.socketPath = socketPath
+        self.backend = backend
+    }
+
+    /// Sends one command and returns HAProxy's whole answer.
+    public func send(_ command: String) throws -> String {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw AgentError.system("socket", errno) }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        let pathBytes = Array(socketPath.utf8)
+        guard pathBytes.count < MemoryLayout.size(ofValue: address.sun_path) else { throw AgentError.failed("socket path too long") }
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            raw.copyBytes(from: pathBytes)
+            raw[pathBytes.count] = 0
+        }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard connected == 0 else { throw AgentError.system("cannot reach HAProxy at \(socketPath)", errno) }
+        let line = Array((command + "\n").utf8)
+        guard line.withUnsafeBytes({ Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == line.count else {
+            throw AgentError.system("cannot talk to HAProxy", errno)
+        }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            answer += buffer[0..<count]
+        }
+        return String(decoding: answer, as: UTF8.self)
+    }
+
+    public func setState(_ server: String, _ state: BalancerRequest.State) throws {
+        let answer = try send("set server \(backend)/\(server) state \(state.rawValue)").trimmed
+        guard answer.isEmpty else { throw AgentError.failed("HAProxy refused to set \(server) to \(state.rawValue): \(answer)") }
+    }
+
+    /// The server's current sessions, from `show stat`'s `scur` column.
+    public func sessions(_ server: String) throws -> Int {
+        let lines = try send("show stat").split(separator: "\n")
+        guard let header = lines.first, header.hasPrefix("# ") else { throw AgentError.failed("unexpected answer to show stat") }
+        let columns = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
+        guard let scur = columns.firstIndex(of: "scur") else { throw AgentError.failed("show stat has no scur column") }
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            if fields.count > scur, fields[0] == Substring(backend), fields[1] == Substring(server) {
+                return Int(fields[scur]) ?? 0
+            }
+        }
+        throw AgentError.failed("the balancer has no server \(server) in \(backend); run `silver setup-node` so it knows every app server")
+    }
+
+    /// Sets the state; after a drain, waits until the server's requests have finished.
+    public func handle(_ request: BalancerRequest) async throws -> BalancerAnswer {
+        try setState(request.server, request.state)
+        guard request.state == .drain else { return BalancerAnswer(sessions: try sessions(request.server)) }
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(request.idleTimeoutSeconds))
+        var current = try sessions(request.server)
+        while current > 0 && clock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+            current = try sessions(request.server)
+        }
+        return BalancerAnswer(sessions: current)
+    }
+}

@@ -1,0 +1,102 @@
+import FoundationEssentials
+
+/// Switches which instance of an app nginx routes to, with no request lost: the new instance
+/// must pass its health check first, nginx reloads gracefully, silver waits until nginx
+/// really serves the new instance, and the old instance is stopped only once the requests
+/// it was serving have finished.
+public struct Activation: Sendable {
+    public var paths: NodePaths
+    public var runner: CommandRunner
+    public var progress: @Sendable (String) -> Void
+
+    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.paths = paths
+        self.runner = runner
+        self.progress = progress
+    }
+
+    var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
+
+    public func activate(_ request: ActivateRequest) async throws -> ActivateAnswer {
+        let previous = registry.activeName(of: request.app)
+        if let name = request.instance {
+            guard let record = registry.record(name), record.app == request.app else {
+                throw AgentError.failed("no instance \(name) of \(request.app) on this node")
+            }
+            let unit = InstanceInstaller.unit(name)
+            if !(try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded) {
+                try await runner.check(Command("systemctl", ["start", unit], step: "start \(name)"))
+            }
+            try await HealthCheck(runner: runner, paths: paths).wait(for: record, host: request.host, deadline: .seconds(60))
+        }
+        guard previous != request.instance else { return ActivateAnswer(previous: previous) }
+        try setActive(request.instance, app: request.app)
+        do {
+            try await reloadRouter()
+        } catch {
+            try setActive(previous, app: request.app)
+            throw error
+        }
+        if let name = request.instance { try await waitUntilServed(app: request.app, instance: name) }
+        if let previous, let old = registry.record(previous) {
+            await waitForIdle(port: old.port, deadline: .seconds(30))
+            // Not waited for: gunicorn finishes its last requests on its own time.
+            try await runner.check(Command("systemctl", ["stop", "--no-block", InstanceInstaller.unit(previous)], step: "stop \(previous)"))
+        }
+        return ActivateAnswer(previous: previous)
+    }
+
+    func setActive(_ instance: String?, app: String) throws {
+        let pointer = registry.activeDirectory + "/" + app
+        guard let instance else {
+            try FileSystem.remove(pointer)
+            return
+        }
+        try FileManager.default.createDirectory(atPath: registry.activeDirectory, withIntermediateDirectories: true)
+        try FileSystem.writeAtomically(pointer, bytes: Array((instance + "\n").utf8), mode: 0o644, uid: 0, gid: 0)
+    }
+
+    public func routerSettings() throws -> RouterSettings {
+        guard let bytes = FileSystem.read(paths.path(RouterConfiguration.settingsPath)) else {
+            throw AgentError.failed("this node has no \(RouterConfiguration.settingsPath); run `silver setup-node` first")
+        }
+        return try JSONDecoder().decode(RouterSettings.self, from: Data(bytes))
+    }
+
+    /// Renders nginx's routes from the active instances and reloads it; a configuration nginx
+    /// rejects is put back before it is ever loaded.
+    public func reloadRouter() async throws {
+        let file = try RouterConfiguration(paths: paths, settings: try routerSettings()).plannedFile()
+        _ = try await PlanApplier(paths: paths, runner: runner).apply(NodePlan(files: [file]))
+    }
+
+    /// `systemctl reload nginx` returns before the new workers serve; ask nginx which instance
+    /// answers each of the app's locations until it is the new one.
+    func waitUntilServed(app: String, instance: String) async throws {
+        let locations = try routerSettings().locations.filter { $0.app == app }
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: .seconds(15))
+        for location in locations {
+            while true {
+                if case .success(let response) = LocalHTTP.get(port: 80, path: location.path, host: location.hostname, timeoutSeconds: 5),
+                    response.header(RouterConfiguration.instanceHeader) == instance
+                {
+                    break
+                }
+                guard clock.now < end else {
+                    throw AgentError.failed("nginx did not start serving \(instance) at \(location.hostname)\(location.path) within 15 s")
+                }
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
+    /// Waits until nothing is connected to the old instance's port (or the deadline passes).
+    func waitForIdle(port: Int, deadline: Duration) async {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: deadline)
+        while clock.now < end, LocalPorts.establishedConnections(toLocalPort: port) > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}

@@ -1,0 +1,229 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Requests and answers between silver and the agent for deploys. Each is one JSON object
+/// on the agent's standard input or output.
+
+/// The instances of one app on a node.
+public struct InstanceList: Codable, Sendable, Equatable {
+    public var names: [String]
+    public var active: String?
+
+    public init(names: [String], active: String?) {
+        self.names = names
+        self.active = active
+    }
+}
+
+/// Half-deploy: the instance's files are uploaded; install what it needs, record it, start
+/// it on a fresh port and wait until its health check passes. Nothing routes to it yet.
+public struct InstallRequest: Codable, Sendable {
+    /// The port is chosen by the agent; whatever is given is ignored.
+    public var record: InstanceRecord
+    public var packages: [String]
+    public var environment: [EnvironmentVariable]
+    /// The Host header of health checks: the location's canonical host name.
+    public var host: String
+    public var startTimeoutSeconds: Int
+
+    public init(record: InstanceRecord, packages: [String], environment: [EnvironmentVariable], host: String, startTimeoutSeconds: Int = 60) {
+        self.record = record
+        self.packages = packages
+        self.environment = environment
+        self.host = host
+        self.startTimeoutSeconds = startTimeoutSeconds
+    }
+}
+
+public struct InstallAnswer: Codable, Sendable, Equatable {
+    public var port: Int
+}
+
+/// Make `instance` the one nginx routes `app` to (nil: route nothing), then stop the
+/// previous one once its requests are done.
+public struct ActivateRequest: Codable, Sendable {
+    public var app: String
+    public var instance: String?
+    /// The Host header of the health check.
+    public var host: String
+
+    public init(app: String, instance: String?, host: String) {
+        self.app = app
+        self.instance = instance
+        self.host = host
+    }
+}
+
+public struct ActivateAnswer: Codable, Sendable, Equatable {
+    /// The instance that was active before.
+    public var previous: String?
+}
+
+/// An internal request to an instance itself, not through nginx or the balancer.
+public struct FetchRequest: Codable, Sendable {
+    public var instance: String
+    public var path: String
+    public var host: String
+
+    public init(instance: String, path: String, host: String) {
+        self.instance = instance
+        self.path = path
+        self.host = host
+    }
+}
+
+/// Who holds a nodeset's deploy lock.
+public struct LockHolder: Codable, Sendable, Equatable, CustomStringConvertible {
+    /// `user@machine` that ran silver.
+    public var who: String
+    public var machine: String
+    public var pid: Int32
+    /// Seconds since 1970.
+    public var since: Double
+    /// What it is doing, e.g. `update blog`.
+    public var doing: String
+    /// Proves a release comes from the run that took the lock.
+    public var token: String
+
+    public init(who: String, machine: String, pid: Int32, since: Double, doing: String, token: String) {
+        self.who = who
+        self.machine = machine
+        self.pid = pid
+        self.since = since
+        self.doing = doing
+        self.token = token
+    }
+
+    public var description: String {
+        "\(who) (pid \(pid) on \(machine)), doing `\(doing)` since \(Timestamp.text(since))"
+    }
+}
+
+public struct LockRequest: Codable, Sendable {
+    public enum Action: String, Codable, Sendable {
+        case acquire, release, breakLock
+    }
+
+    public var action: Action
+    public var holder: LockHolder
+
+    public init(action: Action, holder: LockHolder) {
+        self.action = action
+        self.holder = holder
+    }
+}
+
+public struct LockAnswer: Codable, Sendable, Equatable {
+    /// True when the request's holder now holds the lock (acquire) or it was let go (release, break).
+    public var done: Bool
+    /// Who holds it now, or who held it before a release or break.
+    public var holder: LockHolder?
+}
+
+/// What a node runs: each app's active instance and older ones, and whether they answer.
+public struct NodeQuery: Codable, Sendable, Equatable {
+    public struct Instance: Codable, Sendable, Equatable {
+        public var name: String
+        public var port: Int
+        public var created: Double
+        public var running: Bool
+        /// The health check's status, when the instance runs.
+        public var health: Int?
+    }
+
+    public struct App: Codable, Sendable, Equatable {
+        public var app: String
+        public var active: String?
+        public var instances: [Instance]
+    }
+
+    public var apps: [App]
+}
+
+public struct QueryRequest: Codable, Sendable {
+    public var app: String?
+    public var checkHealth: Bool
+
+    public init(app: String?, checkHealth: Bool) {
+        self.app = app
+        self.checkHealth = checkHealth
+    }
+}
+
+/// Remove instances that are not active, keeping the `keep` newest of each app.
+public struct CleanRequest: Codable, Sendable {
+    public var app: String?
+    public var keep: Int
+    /// Also keep these (e.g. a deploy's new instances not yet active everywhere).
+    public var spare: [String]
+
+    public init(app: String?, keep: Int, spare: [String] = []) {
+        self.app = app
+        self.keep = keep
+        self.spare = spare
+    }
+}
+
+public struct CleanAnswer: Codable, Sendable, Equatable {
+    public var removed: [String]
+}
+
+/// One line of the deploy log kept on every node (`/var/log/silverlining/deploys.log`).
+public struct DeployLogEntry: Codable, Sendable, Equatable {
+    public var who: String
+    public var when: Double
+    public var app: String
+    public var instance: String
+    public var nodes: [String]
+    public var result: String
+
+    public init(who: String, when: Double, app: String, instance: String, nodes: [String], result: String) {
+        self.who = who
+        self.when = when
+        self.app = app
+        self.instance = instance
+        self.nodes = nodes
+        self.result = result
+    }
+}
+
+/// Take an app server out of the balancer's rotation, or put it back.
+public struct BalancerRequest: Codable, Sendable {
+    public enum State: String, Codable, Sendable {
+        case drain, ready
+    }
+
+    public var server: String
+    public var state: State
+    /// After draining, wait up to this long for the server's current requests to finish.
+    public var idleTimeoutSeconds: Int
+
+    public init(server: String, state: State, idleTimeoutSeconds: Int = 30) {
+        self.server = server
+        self.state = state
+        self.idleTimeoutSeconds = idleTimeoutSeconds
+    }
+}
+
+public struct BalancerAnswer: Codable, Sendable, Equatable {
+    /// Requests the server was still handling when the agent answered.
+    public var sessions: Int
+}
+
+public enum Timestamp {
+    /// Seconds since 1970 as UTC `YYYY-MM-DD HH:MM:SS`.
+    public static func text(_ seconds: Double) -> String {
+        var time = time_t(seconds)
+        var parts = tm()
+        gmtime_r(&time, &parts)
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday)) \(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) UTC"
+    }
+
+    public static func now() -> Double {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Double(spec.tv_sec) + Double(spec.tv_nsec) / 1e9
+    }
+}

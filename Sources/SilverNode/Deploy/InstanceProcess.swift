@@ -1,0 +1,83 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Becomes an instance's process (`serve`, run by its systemd unit) or runs a command in its
+/// environment (`exec`, for `silver run` and `script:` fetches): the agent replaces itself
+/// with the program, so its output and exit status are the program's own.
+public struct InstanceProcess: Sendable {
+    public var paths: NodePaths
+
+    public init(paths: NodePaths = NodePaths()) {
+        self.paths = paths
+    }
+
+    public static let gunicorn = "/usr/bin/gunicorn"
+    public static let wrapperDirectory = "/usr/local/lib/silverlining"
+
+    var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
+
+    /// The instance's environment: a plain base, then what silver wrote for it.
+    public func environment(_ name: String) throws -> [String: String] {
+        guard let bytes = FileSystem.read(registry.environmentPath(name)) else {
+            throw AgentError.failed("instance \(name) has no environment on this node")
+        }
+        var environment = [
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/var/www",
+            "PYTHONUNBUFFERED": "1",
+        ]
+        for variable in try JSONDecoder().decode([EnvironmentVariable].self, from: Data(bytes)) {
+            environment[variable.name] = variable.value
+        }
+        return environment
+    }
+
+    /// The program and arguments that run the instance.
+    public func serveCommand(_ record: InstanceRecord) -> [String] {
+        switch record.launch {
+        case .wsgi:
+            [
+                Self.gunicorn, "--bind", "127.0.0.1:\(record.port)", "--workers", "2", "--graceful-timeout", "25",
+                "--access-logfile", "-", "--chdir", registry.instanceDirectory(record.name), "silverlining_wsgi:application",
+            ]
+        case .command(let command):
+            ["/bin/sh", "-c", command]
+        }
+    }
+
+    public func serve(_ name: String) throws -> Never {
+        guard let record = registry.record(name) else { throw AgentError.failed("no instance \(name) on this node") }
+        var environment = try environment(name)
+        if case .wsgi(let runner) = record.launch {
+            environment["SILVER_RUNNER"] = registry.instanceDirectory(name) + "/" + runner
+            environment["PYTHONPATH"] = Self.wrapperDirectory
+        }
+        try execute(serveCommand(record), environment: environment, directory: registry.instanceDirectory(name), asAppUser: false)
+    }
+
+    /// Runs `command` as the app's user in the instance's directory and environment.
+    public func exec(_ name: String, command: [String]) throws -> Never {
+        guard registry.record(name) != nil else { throw AgentError.failed("no instance \(name) on this node") }
+        try execute(command, environment: try environment(name), directory: registry.instanceDirectory(name), asAppUser: true)
+    }
+
+    func execute(_ command: [String], environment: [String: String], directory: String, asAppUser: Bool) throws -> Never {
+        guard let program = command.first else { throw AgentError.failed("no command given") }
+        guard chdir(directory) == 0 else { throw AgentError.system("cannot enter \(directory)", errno) }
+        if asAppUser && getuid() == 0 {
+            let uid = try FileSystem.uid(InstanceInstaller.appUser)
+            let gid = try FileSystem.gid(InstanceInstaller.appUser)
+            guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
+                throw AgentError.system("cannot become \(InstanceInstaller.appUser)", errno)
+            }
+        }
+        let arguments = command.map { strdup($0) } + [nil]
+        // Only the instance's own environment, not the SSH session's.
+        clearenv()
+        for (name, value) in environment { setenv(name, value, 1) }
+        execvp(program, arguments)
+        throw AgentError.system("cannot run \(program)", errno)
+    }
+}

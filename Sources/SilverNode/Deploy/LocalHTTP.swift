@@ -1,0 +1,104 @@
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// A minimal HTTP/1.0 client for requests the agent makes on its own node (health checks,
+/// `update_fetch`, checking which instance nginx serves). HTTP/1.0 keeps answers unchunked
+/// and ends them by closing the connection.
+public enum LocalHTTP {
+    public struct Response: Sendable, Codable, Equatable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: String
+
+        public func header(_ name: String) -> String? {
+            headers.first { $0.key.lowercased() == name.lowercased() }?.value
+        }
+    }
+
+    public static func get(
+        port: Int, path: String, host: String, headers: [String: String] = [:], timeoutSeconds: Int = 10
+    ) -> Result<Response, AgentError> {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return .failure(.system("socket", errno)) }
+        defer { close(fd) }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return .failure(.system("connect to port \(port)", errno)) }
+        var request = "GET \(path) HTTP/1.0\r\nHost: \(host)\r\nUser-Agent: silver-node\r\n"
+        for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        let bytes = Array(request.utf8)
+        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
+            return .failure(.system("send to port \(port)", errno))
+        }
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 16384)
+        while answer.count < 4 * 1024 * 1024 {
+            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return .failure(.system("read from port \(port)", errno)) }
+            if count == 0 { break }
+            answer += buffer[0..<count]
+        }
+        return parse(answer).map { .success($0) } ?? .failure(.failed("port \(port) answered something that is not HTTP"))
+    }
+
+    static func parse(_ bytes: [UInt8]) -> Response? {
+        let separator: [UInt8] = [13, 10, 13, 10]
+        guard let end = bytes.indices.dropLast(3).first(where: { Array(bytes[$0..<$0 + 4]) == separator }) else { return nil }
+        let head = String(decoding: bytes[..<end], as: UTF8.self).split(separator: "\r\n")
+        guard let statusLine = head.first, statusLine.hasPrefix("HTTP/") else { return nil }
+        let parts = statusLine.split(separator: " ")
+        guard parts.count >= 2, let status = Int(parts[1]) else { return nil }
+        var headers: [String: String] = [:]
+        for line in head.dropFirst() {
+            guard let colon = line.firstIndex(of: ":") else { continue }
+            headers[String(line[..<colon])] = line[line.index(after: colon)...].trimmed
+        }
+        return Response(status: status, headers: headers, body: String(decoding: bytes[(end + 4)...], as: UTF8.self))
+    }
+}
+
+/// Facts about this node's TCP sockets, from /proc/net.
+public enum LocalPorts {
+    /// Whether something listens on 127.0.0.1:port (checked by trying to bind it).
+    public static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        } == 0
+    }
+
+    /// Established connections whose local end is `port`: requests still being served.
+    public static func establishedConnections(toLocalPort port: Int) -> Int {
+        var count = 0
+        for file in ["/proc/net/tcp", "/proc/net/tcp6"] {
+            guard let bytes = FileSystem.read(file) else { continue }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").dropFirst() {
+                let fields = line.split(separator: " ")
+                guard fields.count > 3, fields[3] == "01", let colon = fields[1].lastIndex(of: ":"),
+                    Int(fields[1][fields[1].index(after: colon)...], radix: 16) == port
+                else { continue }
+                count += 1
+            }
+        }
+        return count
+    }
+}
