@@ -16,7 +16,8 @@ struct Silver: AsyncParsableCommand {
               silver update myapp/ foobar.conf deploy an app to the nodeset
             """,
         subcommands: [
-            Show.self, CreateNode.self, SetupNode.self, Update.self, ListNodes.self, DestroyNode.self, ListSizes.self, ListImages.self,
+            Show.self, CreateNode.self, SetupNode.self, Update.self, Query.self, Activate.self, CleanInstances.self, Run.self,
+            Logs.self, Diff.self, ListNodes.self, DestroyNode.self, ListSizes.self, ListImages.self,
             DebugParseBench.self,
         ]
     )

@@ -1,0 +1,36 @@
+import ArgumentParser
+import SilverLining
+
+struct Activate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Switch every app server to an instance it already has (rollback with `prev`).",
+        discussion: "Same rules as update: the nodeset's lock, the first app server, then the rest, each drained on the balancer while it switches.")
+
+    @Argument(help: "A nodeset file (NAME.conf).")
+    var nodeset: String
+
+    @Argument(help: "The app's name.")
+    var app: String
+
+    @Argument(help: "An instance name (APP.YYYY-MM-DD_NNN), or `prev` for the one before the active one.")
+    var instance: String
+
+    @Option(help: "How many app servers switch at once after the first (default: all the rest).")
+    var batch: Int?
+
+    @Flag(help: "Break the nodeset's deploy lock if another run holds it.")
+    var forceUnlock = false
+
+    @OptionGroup var options: WorkOptions
+
+    func run() async throws {
+        try await runCommand {
+            let session = try options.open(nodeset)
+            var reactivation = Reactivation(session: session, app: app, instance: instance)
+            reactivation.batch = batch
+            reactivation.forceUnlock = forceUnlock
+            let job = reactivation
+            _ = try await Interrupts.cancelling(session.console) { try await job.run() }
+        }
+    }
+}
