@@ -41,6 +41,29 @@ struct LocalNodesetFixture {
             loadBalancer: balancer, balancerHostnames: balancer ? ["www.\(domain)"] : [], nodes: nodes)
     }
 
+    /// The same nodeset as `nodeset(...)`, written as a .conf file a user would write, for
+    /// tests that run the `silver` command.
+    func conf(appservers: Int, services: [String] = [], balancer: Bool, app: String = "hello") throws -> (path: String, nodeset: Nodeset) {
+        let domain = "\(name).test"
+        var text = """
+            [general]
+            name = \(name)
+            base_domain = \(domain)
+            set_etc_hosts = false
+
+            [appserver]
+            locations = http://www.\(domain)/ \(app)
+            nodes = \(appservers)
+
+            """
+        for service in services { text += "[service:\(service)]\n" }
+        if balancer { text += "[balancer]\nhostnames = www.\(domain)\n" }
+        try FileManager.default.createDirectory(atPath: home.path, withIntermediateDirectories: true)
+        let path = home.path + "/\(name).conf"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return (path, try NodesetLoader.load(path: path))
+    }
+
     func session(_ nodeset: Nodeset, provider: (any Provider)? = nil, console: Console = Console()) throws -> NodesetSession {
         try NodesetSession(nodeset: nodeset, provider: provider ?? LocalProvider(), home: home, console: console)
     }
@@ -99,6 +122,12 @@ struct LocalLeftovers: Equatable, CustomStringConvertible {
             .map(String.init).filter { $0.contains(nodesDirectory) }
         let directories = FileManager.default.fileExists(atPath: nodesDirectory) ? [nodesDirectory] : []
         return LocalLeftovers(processes: processes, links: links, directories: directories, mounts: mounts)
+    }
+
+    /// The nspawn process of one node.
+    static func pid(ofNode node: String, nodeset: String, host: LocalHost = LocalHost()) -> Int32? {
+        of(nodeset: nodeset, host: host).processes.first { $0.contains("systemd-nspawn") && $0.contains("/\(node)/upper") }
+            .flatMap { Int32($0.split(separator: " ")[0]) }
     }
 
     var isEmpty: Bool { processes.isEmpty && links.isEmpty && directories.isEmpty && mounts.isEmpty }
