@@ -48,8 +48,11 @@ struct LocalNode: Sendable {
         for (path, content, mode) in files {
             let full = upper + path
             try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            guard fm.createFile(atPath: full, contents: Data(content.utf8), attributes: [.posixPermissions: mode]) else {
-                throw LocalProviderError.creationFailed(node: spec.name, reason: "cannot write \(full) (is the disk full?)")
+            do {
+                try Data(content.utf8).write(to: URL(fileURLWithPath: full))
+                try fm.setAttributes([.posixPermissions: mode], ofItemAtPath: full)
+            } catch {
+                throw LocalProviderError.creationFailed(node: spec.name, reason: "cannot write \(full): \(LocalNode.reason(error))")
             }
         }
         try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: upper + "/root/.ssh")
@@ -58,6 +61,13 @@ struct LocalNode: Sendable {
         guard keygen.succeeded, !hostKeys().isEmpty else {
             throw LocalProviderError.creationFailed(node: spec.name, reason: "ssh-keygen -A failed: \(keygen.errorText)")
         }
+    }
+
+    /// The system's own words for a file error ("No space left on device") rather than
+    /// Foundation's paraphrase of them.
+    static func reason(_ error: any Error) -> String {
+        guard let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? POSIXError else { return "\(error)" }
+        return String(cString: strerror(posix.code.rawValue))
     }
 
     static func newMachineID() -> String {
