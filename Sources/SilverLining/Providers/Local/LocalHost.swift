@@ -3,18 +3,30 @@ import Foundation
 /// The machine that runs silver, seen as the home of `local` nodes: where their files live
 /// and whether it has what booting containers takes.
 public struct LocalHost: Sendable {
-    /// Holds base images, node directories and the apt cache.
+    /// Holds the nodes' own directories: `$SILVER_LOCAL_ROOT`, default `/var/lib/silverlining`.
     public var root: String
+    /// Holds what every nodeset on this machine shares: base images, the apt cache and the
+    /// locks that guard them and the choice of subnets. `$SILVER_IMAGE_ROOT`, default
+    /// `/var/lib/silverlining`, apart from `root` so that moving nodes elsewhere (another
+    /// disk) neither rebuilds the image nor lets two runs choose subnets without one lock.
+    public var sharedRoot: String
+    /// Where the programs local nodes need are looked for.
+    public var searchPath: String
     public var runner: CommandRunner
 
+    public static let defaultRoot = "/var/lib/silverlining"
+
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, runner: CommandRunner = CommandRunner()) {
-        root = environment["SILVER_LOCAL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/silverlining"
+        func setting(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        root = setting("SILVER_LOCAL_ROOT") ?? LocalHost.defaultRoot
+        sharedRoot = setting("SILVER_IMAGE_ROOT") ?? LocalHost.defaultRoot
+        searchPath = LocalHost.searchPath(environment)
         self.runner = runner
     }
 
-    public var imagesDirectory: String { root + "/images" }
-    public var aptCacheDirectory: String { root + "/apt-cache" }
-    public var locksDirectory: String { root + "/locks" }
+    public var imagesDirectory: String { sharedRoot + "/images" }
+    public var aptCacheDirectory: String { sharedRoot + "/apt-cache" }
+    public var locksDirectory: String { sharedRoot + "/locks" }
 
     public func nodesetDirectory(_ nodeset: String) -> String { root + "/nodes/" + nodeset }
 
@@ -33,17 +45,28 @@ public struct LocalHost: Sendable {
     /// Fails with a message saying what to install or how to run, before any work starts.
     public func checkPrerequisites() throws {
         guard geteuid() == 0 else { throw LocalProviderError.notRoot }
-        let missing = Self.requiredTools.filter { LocalHost.findProgram($0.program) == nil }
+        let missing = Self.requiredTools.filter { LocalHost.findProgram($0.program, searchPath: searchPath) == nil }
         if !missing.isEmpty {
             throw LocalProviderError.missingTools(
                 programs: missing.map(\.program), packages: Array(Set(missing.map(\.package))).sorted())
         }
     }
 
-    public static func findProgram(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+    /// The program's path in `PATH` of `environment`, or in the sbin directories, which a
+    /// non-login root shell may leave out of `PATH`.
+    public static func findProgram(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        findProgram(name, searchPath: searchPath(environment))
+    }
+
+    static func findProgram(_ name: String, searchPath: String) -> String? {
+        let directories = searchPath.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
         return directories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func searchPath(_ environment: [String: String]) -> String {
+        environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
     }
 
     /// nspawn wants to clean up its propagation directory on exit and refuses to when /run is
