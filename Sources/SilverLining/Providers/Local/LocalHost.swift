@@ -90,6 +90,7 @@ public enum LocalProviderError: UserFacingError {
     case bootFailed(node: String, reason: String)
     case creationFailed(node: String, reason: String)
     case imageBuildFailed(reason: String)
+    case missingNode(node: String, directory: String)
 
     public var exitStatus: Int32 { ExitStatus.failure }
 
@@ -109,6 +110,8 @@ public enum LocalProviderError: UserFacingError {
             "could not create \(node): \(reason). Nothing was recorded for it; fix the cause and run create-node again."
         case .imageBuildFailed(let reason):
             "building the Debian base image for local nodes failed: \(reason)"
+        case .missingNode(let node, let directory):
+            "\(node) has no host keys in \(directory): its files were removed outside silver. Run `silver create-node` to make it again."
         }
     }
 }

@@ -140,6 +140,15 @@ public struct LocalProvider: Provider {
         try await context.store.setProviderFacts([Fact.bridge: nil, Fact.subnet: nil, Fact.mirror: nil])
     }
 
+    /// Read from the node's own layer on this machine, which no one between here and the
+    /// node can forge, rather than asked over the network.
+    public func currentHostKeys(of record: NodeRecord, context: ProviderContext) async throws -> [String] {
+        let node = localNode(record, nodeset: context.nodeset.name)
+        let keys = node.hostKeys()
+        guard !keys.isEmpty else { throw LocalProviderError.missingNode(node: record.name, directory: node.directory) }
+        return keys
+    }
+
     private func localNode(_ record: NodeRecord, nodeset: String) -> LocalNode {
         LocalNode(
             spec: NodeSpec(name: record.name, role: record.role, index: 0), nodeset: nodeset, address: record.address,
