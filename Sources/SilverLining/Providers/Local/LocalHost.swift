@@ -69,6 +69,27 @@ public struct LocalHost: Sendable {
         environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
     }
 
+    /// The inotify instances Linux allows each user, raised to at least this. Every booted
+    /// node's systemd holds a dozen or more, and the default of 128 lets about seven nodes
+    /// exist on the whole machine; the next ones stop at boot with "Failed to allocate
+    /// manager object: Too many open files". Container hosts raise it the same way.
+    public static let inotifyInstances = 8192
+
+    /// Raises the limit if it is lower; returns a warning when it is low and cannot be raised
+    /// (a read-only /proc/sys), since a few nodes still boot then.
+    public func raiseInotifyInstances(file: String = "/proc/sys/fs/inotify/max_user_instances") -> String? {
+        let text = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let current = text.flatMap({ Int($0) }), current < LocalHost.inotifyInstances else { return nil }
+        do {
+            guard let handle = FileHandle(forWritingAtPath: file) else { throw CocoaError(.fileWriteNoPermission) }
+            defer { try? handle.close() }
+            try handle.write(contentsOf: Data("\(LocalHost.inotifyInstances)\n".utf8))
+            return nil
+        } catch {
+            return "\(file) is \(current) and could not be raised to \(LocalHost.inotifyInstances): only about \(current / 16) local nodes can boot on this machine at once"
+        }
+    }
+
     /// nspawn wants to clean up its propagation directory on exit and refuses to when /run is
     /// not a tmpfs (it is not on every machine); a tmpfs just for nspawn makes that work.
     public func ensureNspawnRuntimeDirectory() async throws {

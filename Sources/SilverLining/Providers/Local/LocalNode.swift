@@ -106,23 +106,32 @@ struct LocalNode: Sendable {
         let up = await waitForSSH(deadline: .seconds(60))
         guard up else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-            throw LocalProviderError.bootFailed(node: spec.name, reason: "SSH did not answer at \(address) within 60 s. " + lastLines(log, 10))
+            throw LocalProviderError.bootFailed(node: spec.name, reason: "SSH did not answer at \(address); its console ends with:\n" + lastLines(log, 10))
         }
     }
 
-    /// Polls the node's SSH port, stopping early if its nspawn process has exited.
+    /// Polls the node's SSH port, stopping early if its nspawn process has exited or its
+    /// systemd gave up (it then freezes rather than exits, so nspawn keeps running).
     func waitForSSH(deadline: Duration) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var sawProcess = false
+        var polls = 0
         while clock.now < end {
             if TCPProbe.isOpen(address: address, port: 22, timeout: .milliseconds(200)) { return true }
             let running = pid() != nil
             if sawProcess && !running { return false }
             sawProcess = sawProcess || running
+            polls += 1
+            if polls % 10 == 0, systemdGaveUp() { return false }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
+    }
+
+    private func systemdGaveUp() -> Bool {
+        let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return log.contains("Exiting PID 1") || log.contains("Freezing execution")
     }
 
     /// Powers the node off (SIGTERM makes nspawn shut the container down cleanly).

@@ -22,6 +22,7 @@ public struct LocalProvider: Provider {
     public func prepare(for nodes: [NodeSpec], context: ProviderContext) async throws {
         try host.checkPrerequisites()
         try await host.ensureNspawnRuntimeDirectory()
+        if let warning = host.raiseInotifyInstances() { context.console.warn(warning) }
         let mirror = try DebianMirror.find(environment: environment)
         let image = BaseImage(recipe: BaseImageRecipe(mirror: mirror), host: host)
         try await image.ensureBuilt(console: context.console)
