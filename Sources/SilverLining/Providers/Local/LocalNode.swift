@@ -134,10 +134,15 @@ struct LocalNode: Sendable {
         return log.contains("Exiting PID 1") || log.contains("Freezing execution")
     }
 
-    /// Powers the node off (SIGTERM makes nspawn shut the container down cleanly).
-    func stop() async {
+    /// Powers the node off before its files are removed. The first SIGTERM makes nspawn ask
+    /// the node's systemd for a clean poweroff; a second one, `grace` later, makes nspawn kill
+    /// the node at once, which loses nothing of a node about to be removed. The grace is short
+    /// because a poweroff soon after an SSH login can hang on that session for a minute and
+    /// more where the node's systemd cannot kill in its cgroups (hosts whose PID 1 is not
+    /// systemd: "Failed to kill control group ... Input/output error").
+    func stop(grace: Duration = .seconds(3)) async {
         guard let pid = pid() else { return }
-        await ProcessTable.terminate(pid, grace: .seconds(10))
+        await ProcessTable.terminate(pid, grace: grace)
     }
 
     func remove() throws {
