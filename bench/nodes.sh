@@ -25,6 +25,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# Other work on the machine slows nodes down: the figures say how busy it was.
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -93,7 +95,7 @@ confs=()
 
 mkdir -p bench/results
 {
-  echo "local nodes: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, silver $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
+  echo "local nodes: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $load_before before and $(cut -d' ' -f1 /proc/loadavg) after, silver $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   printf '%-44s %8s\n' "what" "seconds"
   for n in 1 4 8; do
     printf '%-44s %8s\n' "create $n node(s) (silver create-node)" "${create_seconds[$n]}"
