@@ -80,14 +80,13 @@ public struct LocalHost: Sendable {
     public func raiseInotifyInstances(file: String = "/proc/sys/fs/inotify/max_user_instances") -> String? {
         let text = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
         guard let current = text.flatMap({ Int($0) }), current < LocalHost.inotifyInstances else { return nil }
-        do {
-            guard let handle = FileHandle(forWritingAtPath: file) else { throw CocoaError(.fileWriteNoPermission) }
-            defer { try? handle.close() }
-            try handle.write(contentsOf: Data("\(LocalHost.inotifyInstances)\n".utf8))
-            return nil
-        } catch {
-            return "\(file) is \(current) and could not be raised to \(LocalHost.inotifyInstances): only about \(current / 16) local nodes can boot on this machine at once"
+        var raised = false
+        if let handle = FileHandle(forWritingAtPath: file) {
+            raised = (try? handle.write(contentsOf: Data("\(LocalHost.inotifyInstances)\n".utf8))) != nil
+            try? handle.close()
         }
+        return raised ? nil
+            : "\(file) is \(current) and could not be raised to \(LocalHost.inotifyInstances): only about \(current / 16) local nodes can boot on this machine at once"
     }
 
     /// nspawn wants to clean up its propagation directory on exit and refuses to when /run is
