@@ -9,7 +9,8 @@ struct CreateNode: AsyncParsableCommand {
             With a nodeset (NAME.conf), every node it names is made to exist and run: missing \
             nodes are created, stopped ones started, running ones left alone. Raise `nodes` \
             and run it again to scale up. Host keys are pinned at creation; later \
-            connections refuse any other key.
+            connections refuse any other key. After rebuilding nodes on purpose, \
+            --rescan-host-keys pins the keys they have now, printing old and new fingerprints.
 
             With a host name instead, one app server of that name is created on the local \
             provider.
@@ -21,6 +22,9 @@ struct CreateNode: AsyncParsableCommand {
 
     @Argument(help: "Only these nodes of the nodeset (default: all).")
     var nodes: [String] = []
+
+    @Flag(help: "Instead of creating nodes, pin the host keys the (named, else all) created nodes have now.")
+    var rescanHostKeys = false
 
     @OptionGroup var options: WorkOptions
 
@@ -35,6 +39,11 @@ struct CreateNode: AsyncParsableCommand {
                 session = try NodesetSession(
                     nodeset: .singleNode(host: name), provider: LocalProvider(), console: options.console,
                     parallel: options.parallel)
+            }
+            if rescanHostKeys {
+                let changes = try await HostKeyRescan(session: session).run(names: nodes)
+                session.console.say("\(session.nodeset.name): \(changes.count { $0.changed }) of \(changes.count) nodes re-pinned")
+                return
             }
             let report = try await NodeCreation(session: session).run(names: nodes)
             var parts: [String] = []

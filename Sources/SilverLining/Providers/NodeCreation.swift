@@ -40,6 +40,13 @@ public struct NodeCreation: Sendable {
             var before: NodeState?
             if let existing { before = try await provider.state(of: existing, context: context) }
             var record = try await provider.ensure(spec, existing: existing, context: context)
+            // The same node keeps the keys pinned when it was made, so that a changed key is
+            // refused below; only `--rescan-host-keys` pins new ones.
+            if let existing, before != .missing, record.providerID == existing.providerID, record.address == existing.address,
+                !existing.hostKeys.isEmpty
+            {
+                record.hostKeys = existing.hostKeys
+            }
             if record.hostKeys.isEmpty {
                 record.hostKeys = try await HostKeyScan.scan(record.reach, runner: context.runner)
             }

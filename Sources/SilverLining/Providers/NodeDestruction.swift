@@ -11,16 +11,7 @@ public struct NodeDestruction: Sendable {
 
     /// The records that `run(names:)` would destroy, for the confirmation question.
     public func targets(names: [String]) async throws -> [NodeRecord] {
-        let records = await session.records(named: names)
-        let recordedNames = Set(records.map(\.name))
-        let unknown = names.filter { !recordedNames.contains($0) }
-        if !unknown.isEmpty {
-            if unknown.allSatisfy({ session.nodeset.node(named: $0) != nil }) {
-                throw NodeSelectionError.notCreated(unknown, nodeset: session.nodeset.name)
-            }
-            throw NodeSelectionError.unknownNodes(unknown, nodeset: session.nodeset.name, known: await session.store.all().map(\.name))
-        }
-        return records
+        try await session.existingRecords(named: names)
     }
 
     /// Destroys the named nodes (all when `names` is empty). Returns the names destroyed.

@@ -50,6 +50,21 @@ public struct NodesetSession: Sendable {
         return names.isEmpty ? all : all.filter { names.contains($0.name) }
     }
 
+    /// The recorded nodes named (all when `names` is empty); a name that is not recorded is
+    /// an error saying whether it was never created or is not a node of the nodeset at all.
+    public func existingRecords(named names: [String]) async throws -> [NodeRecord] {
+        let records = await records(named: names)
+        let recordedNames = Set(records.map(\.name))
+        let unknown = names.filter { !recordedNames.contains($0) }
+        if !unknown.isEmpty {
+            if unknown.allSatisfy({ nodeset.node(named: $0) != nil }) {
+                throw NodeSelectionError.notCreated(unknown, nodeset: nodeset.name)
+            }
+            throw NodeSelectionError.unknownNodes(unknown, nodeset: nodeset.name, known: await store.all().map(\.name))
+        }
+        return records
+    }
+
     static func expandTilde(_ path: String) -> String {
         path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst() : path
     }

@@ -19,6 +19,17 @@ public protocol Provider: Sendable {
 
     /// After the nodeset's last node is destroyed: removes what `prepare` made for it.
     func release(context: ProviderContext) async throws
+
+    /// The node's SSH host keys as they are now, for re-pinning them after the node was
+    /// rebuilt on purpose (`create-node --rescan-host-keys`).
+    func currentHostKeys(of record: NodeRecord, context: ProviderContext) async throws -> [String]
+}
+
+extension Provider {
+    /// Asks the node itself, trusting its answer as `ssh` does on first use.
+    public func currentHostKeys(of record: NodeRecord, context: ProviderContext) async throws -> [String] {
+        try await HostKeyScan.scan(record.reach, runner: context.runner)
+    }
 }
 
 /// What a provider works with: the nodeset, its record, and the ways to reach nodes.

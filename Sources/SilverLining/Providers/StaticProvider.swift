@@ -28,6 +28,7 @@ public struct StaticProvider: Provider {
     }
 
     public func destroy(_ record: NodeRecord, context: ProviderContext) async throws {
+        await context.ssh.disconnect(record.reach)
         context.console.say("forgotten (a static server is not destroyed; it keeps running)", node: record.name)
     }
 

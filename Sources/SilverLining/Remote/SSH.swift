@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// How silver reaches nodes: the OpenSSH client, one ControlMaster connection per node kept
@@ -30,6 +31,14 @@ public struct SSH: Sendable {
         getuid() == 0 ? "/run/silverlining/ssh" : NSTemporaryDirectory() + "silver-ssh-\(getuid())"
     }
 
+    /// The socket of a node's ControlMaster connection. OpenSSH's `%C` names it by address,
+    /// port and user only; the prefix, from the nodeset's known_hosts and key, keeps one
+    /// nodeset from riding another's connection to the same address past its own pins.
+    public var controlPath: String {
+        let owner = SHA256.hash(data: Data((knownHosts + "\n" + privateKey).utf8)).prefix(4)
+        return "\(controlDirectory)/\(owner.map { String(format: "%02x", $0) }.joined())-%C"
+    }
+
     /// Options shared by ssh and by rsync's `-e`.
     public var options: [String] {
         [
@@ -40,7 +49,7 @@ public struct SSH: Sendable {
             "-o", "CheckHostIP=no",
             "-o", "IdentitiesOnly=yes",
             "-o", "ControlMaster=auto",
-            "-o", "ControlPath=\(controlDirectory)/%C",
+            "-o", "ControlPath=\(controlPath)",
             "-o", "ControlPersist=120",
             "-o", "ConnectTimeout=\(connectTimeout)",
             // A node that vanishes mid-command is noticed within seconds, not at TCP's pace.

@@ -69,15 +69,15 @@ struct LocalNodesetFixture {
     }
 
     /// Runs `body`, then destroys every node the nodeset recorded, even when `body` threw.
-    func run(_ nodeset: Nodeset, _ body: (NodesetSession) async throws -> Void) async throws {
-        let session = try session(nodeset)
+    func run(_ nodeset: Nodeset, provider: (any Provider)? = nil, _ body: (NodesetSession) async throws -> Void) async throws {
+        let session = try session(nodeset, provider: provider)
         var failure: (any Error)?
         do {
             try await body(session)
         } catch {
             failure = error
         }
-        try await NodeDestruction(session: try self.session(nodeset)).run()
+        try await NodeDestruction(session: try self.session(nodeset, provider: provider)).run()
         try? FileManager.default.removeItem(atPath: home.path)
         if let failure { throw failure }
     }

@@ -3,18 +3,30 @@ import Foundation
 /// The machine that runs silver, seen as the home of `local` nodes: where their files live
 /// and whether it has what booting containers takes.
 public struct LocalHost: Sendable {
-    /// Holds base images, node directories and the apt cache.
+    /// Holds the nodes' own directories: `$SILVER_LOCAL_ROOT`, default `/var/lib/silverlining`.
     public var root: String
+    /// Holds what every nodeset on this machine shares: base images, the apt cache and the
+    /// locks that guard them and the choice of subnets. `$SILVER_IMAGE_ROOT`, default
+    /// `/var/lib/silverlining`, apart from `root` so that moving nodes elsewhere (another
+    /// disk) neither rebuilds the image nor lets two runs choose subnets without one lock.
+    public var sharedRoot: String
+    /// Where the programs local nodes need are looked for.
+    public var searchPath: String
     public var runner: CommandRunner
 
+    public static let defaultRoot = "/var/lib/silverlining"
+
     public init(environment: [String: String] = ProcessInfo.processInfo.environment, runner: CommandRunner = CommandRunner()) {
-        root = environment["SILVER_LOCAL_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? "/var/lib/silverlining"
+        func setting(_ name: String) -> String? { environment[name].flatMap { $0.isEmpty ? nil : $0 } }
+        root = setting("SILVER_LOCAL_ROOT") ?? LocalHost.defaultRoot
+        sharedRoot = setting("SILVER_IMAGE_ROOT") ?? LocalHost.defaultRoot
+        searchPath = LocalHost.searchPath(environment)
         self.runner = runner
     }
 
-    public var imagesDirectory: String { root + "/images" }
-    public var aptCacheDirectory: String { root + "/apt-cache" }
-    public var locksDirectory: String { root + "/locks" }
+    public var imagesDirectory: String { sharedRoot + "/images" }
+    public var aptCacheDirectory: String { sharedRoot + "/apt-cache" }
+    public var locksDirectory: String { sharedRoot + "/locks" }
 
     public func nodesetDirectory(_ nodeset: String) -> String { root + "/nodes/" + nodeset }
 
@@ -33,17 +45,48 @@ public struct LocalHost: Sendable {
     /// Fails with a message saying what to install or how to run, before any work starts.
     public func checkPrerequisites() throws {
         guard geteuid() == 0 else { throw LocalProviderError.notRoot }
-        let missing = Self.requiredTools.filter { LocalHost.findProgram($0.program) == nil }
+        let missing = Self.requiredTools.filter { LocalHost.findProgram($0.program, searchPath: searchPath) == nil }
         if !missing.isEmpty {
             throw LocalProviderError.missingTools(
                 programs: missing.map(\.program), packages: Array(Set(missing.map(\.package))).sorted())
         }
     }
 
-    public static func findProgram(_ name: String) -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
-        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
+    /// The program's path in `PATH` of `environment`, or in the sbin directories, which a
+    /// non-login root shell may leave out of `PATH`.
+    public static func findProgram(
+        _ name: String, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) -> String? {
+        findProgram(name, searchPath: searchPath(environment))
+    }
+
+    static func findProgram(_ name: String, searchPath: String) -> String? {
+        let directories = searchPath.split(separator: ":").map(String.init) + ["/usr/sbin", "/sbin"]
         return directories.map { $0 + "/" + name }.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static func searchPath(_ environment: [String: String]) -> String {
+        environment["PATH"] ?? "/usr/sbin:/usr/bin:/sbin:/bin"
+    }
+
+    /// The inotify instances Linux allows each user, raised to at least this. Every booted
+    /// node's systemd holds a dozen or more, and the default of 128 lets about seven nodes
+    /// exist on the whole machine; the next ones stop at boot with "Failed to allocate
+    /// manager object: Too many open files". Container hosts raise it the same way.
+    public static let inotifyInstances = 8192
+
+    /// Raises the limit if it is lower; returns a warning when it is low and cannot be raised
+    /// (a read-only /proc/sys), since a few nodes still boot then.
+    public func raiseInotifyInstances(file: String = "/proc/sys/fs/inotify/max_user_instances") -> String? {
+        let text = (try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard let current = text.flatMap({ Int($0) }), current < LocalHost.inotifyInstances else { return nil }
+        var raised = false
+        if let handle = FileHandle(forWritingAtPath: file) {
+            raised = (try? handle.write(contentsOf: Data("\(LocalHost.inotifyInstances)\n".utf8))) != nil
+            try? handle.close()
+        }
+        return raised ? nil
+            : "\(file) is \(current) and could not be raised to \(LocalHost.inotifyInstances): only about \(current / 16) local nodes can boot on this machine at once"
     }
 
     /// nspawn wants to clean up its propagation directory on exit and refuses to when /run is
@@ -67,6 +110,7 @@ public enum LocalProviderError: UserFacingError {
     case bootFailed(node: String, reason: String)
     case creationFailed(node: String, reason: String)
     case imageBuildFailed(reason: String)
+    case missingNode(node: String, directory: String)
 
     public var exitStatus: Int32 { ExitStatus.failure }
 
@@ -86,6 +130,8 @@ public enum LocalProviderError: UserFacingError {
             "could not create \(node): \(reason). Nothing was recorded for it; fix the cause and run create-node again."
         case .imageBuildFailed(let reason):
             "building the Debian base image for local nodes failed: \(reason)"
+        case .missingNode(let node, let directory):
+            "\(node) has no host keys in \(directory): its files were removed outside silver. Run `silver create-node` to make it again."
         }
     }
 }

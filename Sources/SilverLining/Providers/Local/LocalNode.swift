@@ -48,8 +48,11 @@ struct LocalNode: Sendable {
         for (path, content, mode) in files {
             let full = upper + path
             try fm.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            guard fm.createFile(atPath: full, contents: Data(content.utf8), attributes: [.posixPermissions: mode]) else {
-                throw LocalProviderError.creationFailed(node: spec.name, reason: "cannot write \(full) (is the disk full?)")
+            do {
+                try Data(content.utf8).write(to: URL(fileURLWithPath: full))
+                try fm.setAttributes([.posixPermissions: mode], ofItemAtPath: full)
+            } catch {
+                throw LocalProviderError.creationFailed(node: spec.name, reason: "cannot write \(full): \(LocalNode.reason(error))")
             }
         }
         try fm.setAttributes([.posixPermissions: 0o700], ofItemAtPath: upper + "/root/.ssh")
@@ -58,6 +61,13 @@ struct LocalNode: Sendable {
         guard keygen.succeeded, !hostKeys().isEmpty else {
             throw LocalProviderError.creationFailed(node: spec.name, reason: "ssh-keygen -A failed: \(keygen.errorText)")
         }
+    }
+
+    /// The system's own words for a file error ("No space left on device") rather than
+    /// Foundation's paraphrase of them.
+    static func reason(_ error: any Error) -> String {
+        guard let posix = (error as NSError).userInfo[NSUnderlyingErrorKey] as? POSIXError else { return "\(error)" }
+        return String(cString: strerror(posix.code.rawValue))
     }
 
     static func newMachineID() -> String {
@@ -97,29 +107,43 @@ struct LocalNode: Sendable {
         let up = await waitForSSH(deadline: .seconds(60))
         guard up else {
             let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
-            throw LocalProviderError.bootFailed(node: spec.name, reason: "SSH did not answer at \(address) within 60 s. " + lastLines(log, 10))
+            throw LocalProviderError.bootFailed(node: spec.name, reason: "SSH did not answer at \(address); its console ends with:\n" + lastLines(log, 10))
         }
     }
 
-    /// Polls the node's SSH port, stopping early if its nspawn process has exited.
+    /// Polls the node's SSH port, stopping early if its nspawn process has exited or its
+    /// systemd gave up (it then freezes rather than exits, so nspawn keeps running).
     func waitForSSH(deadline: Duration) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         var sawProcess = false
+        var polls = 0
         while clock.now < end {
             if TCPProbe.isOpen(address: address, port: 22, timeout: .milliseconds(200)) { return true }
             let running = pid() != nil
             if sawProcess && !running { return false }
             sawProcess = sawProcess || running
+            polls += 1
+            if polls % 10 == 0, systemdGaveUp() { return false }
             try? await Task.sleep(for: .milliseconds(50))
         }
         return false
     }
 
-    /// Powers the node off (SIGTERM makes nspawn shut the container down cleanly).
-    func stop() async {
+    private func systemdGaveUp() -> Bool {
+        let log = (try? String(contentsOfFile: logFile, encoding: .utf8)) ?? ""
+        return log.contains("Exiting PID 1") || log.contains("Freezing execution")
+    }
+
+    /// Powers the node off before its files are removed. The first SIGTERM makes nspawn ask
+    /// the node's systemd for a clean poweroff; a second one, `grace` later, makes nspawn kill
+    /// the node at once, which loses nothing of a node about to be removed. The grace is short
+    /// because a poweroff soon after an SSH login can hang on that session for a minute and
+    /// more where the node's systemd cannot kill in its cgroups (hosts whose PID 1 is not
+    /// systemd: "Failed to kill control group ... Input/output error").
+    func stop(grace: Duration = .seconds(3)) async {
         guard let pid = pid() else { return }
-        await ProcessTable.terminate(pid, grace: .seconds(10))
+        await ProcessTable.terminate(pid, grace: grace)
     }
 
     func remove() throws {

@@ -22,6 +22,7 @@ public struct LocalProvider: Provider {
     public func prepare(for nodes: [NodeSpec], context: ProviderContext) async throws {
         try host.checkPrerequisites()
         try await host.ensureNspawnRuntimeDirectory()
+        if let warning = host.raiseInotifyInstances() { context.console.warn(warning) }
         let mirror = try DebianMirror.find(environment: environment)
         let image = BaseImage(recipe: BaseImageRecipe(mirror: mirror), host: host)
         try await image.ensureBuilt(console: context.console)
@@ -138,6 +139,15 @@ public struct LocalProvider: Provider {
             try FileManager.default.removeItem(atPath: directory)
         }
         try await context.store.setProviderFacts([Fact.bridge: nil, Fact.subnet: nil, Fact.mirror: nil])
+    }
+
+    /// Read from the node's own layer on this machine, which no one between here and the
+    /// node can forge, rather than asked over the network.
+    public func currentHostKeys(of record: NodeRecord, context: ProviderContext) async throws -> [String] {
+        let node = localNode(record, nodeset: context.nodeset.name)
+        let keys = node.hostKeys()
+        guard !keys.isEmpty else { throw LocalProviderError.missingNode(node: record.name, directory: node.directory) }
+        return keys
     }
 
     private func localNode(_ record: NodeRecord, nodeset: String) -> LocalNode {
