@@ -31,7 +31,8 @@ public struct Console: Sendable {
 
     /// A line about one node, prefixed with its name so parallel output stays readable.
     public func say(_ text: String, node: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A final newline ends the last line; it does not start an empty one.
+        let lines = (text.hasSuffix("\n") ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
         let body = lines.map { "\(node) | \($0)" }.joined(separator: "\n")
         sink(.output, body + "\n")
     }
