@@ -21,7 +21,13 @@ public struct Console: Sendable {
 
     @Sendable public static func standardStreams(_ stream: Stream, _ text: String) {
         let handle = stream == .output ? FileHandle.standardOutput : FileHandle.standardError
-        handle.write(Data(text.utf8))
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            // The reader went away (`silver ... | head`). SIGPIPE is ignored (see CommandRunner),
+            // so end quietly with the status the signal would have given.
+            exit(128 + SIGPIPE)
+        }
     }
 
     /// A line about the whole run.
