@@ -63,9 +63,9 @@ import Testing
 
     @Test("real ssh failures, from the ssh on this machine")
     func realSSH() async throws {
-        let closed = try freePort()
+        let closed = try BoundPort()
         let refused = try await CommandRunner().run(
-            Command("ssh", ["-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-p", String(closed), "127.0.0.1", "true"]))
+            Command("ssh", ["-o", "BatchMode=yes", "-o", "LogLevel=ERROR", "-p", String(closed.port), "127.0.0.1", "true"]))
         #expect(refused.status == 255)
         #expect(RemoteError(sshStderr: refused.errorText, node: node)
             == .unreachable(node: node.name, address: node.address, reason: "Connection refused"))
@@ -96,6 +96,16 @@ actor Gauge {
     }
 
     func leave() { current -= 1 }
+
+    /// Waits (up to a deadline) until `count` bodies have been inside at once, so a fan-out
+    /// that can run that many is seen to, however slowly the machine schedules them.
+    func waitUntilReached(_ count: Int) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: .seconds(3))
+        while highest < count && clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(1))
+        }
+    }
 }
 
 struct Failure: Error, CustomStringConvertible {
@@ -118,7 +128,7 @@ struct Failure: Error, CustomStringConvertible {
         let gauge = Gauge()
         _ = await forEach(Array(0..<24), parallel: parallel) { _ in
             await gauge.enter()
-            try await Task.sleep(for: .milliseconds(5))
+            await gauge.waitUntilReached(parallel)
             await gauge.leave()
         }
         #expect(await gauge.highest == parallel)

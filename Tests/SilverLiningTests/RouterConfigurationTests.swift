@@ -3,20 +3,6 @@ import Testing
 
 @testable import SilverLining
 
-/// A loopback port nothing listened on a moment ago.
-func freePort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw POSIXError(.EADDRINUSE) }
-    return Int(UInt16(bigEndian: address.sin_port))
-}
 
 @Suite struct RouterConfigurationTests {
     static func instance(_ name: String, port: Int, writableRoot: Bool = false) -> InstanceRecord {
@@ -88,7 +74,7 @@ func freePort() throws -> Int {
     func nginxServesInOrder() async throws {
         let scratch = try ScratchDirectory()
         let example = try #require(Self.cases.first { $0.golden == "router/writable-root.conf" })
-        let port = try freePort()
+        let port = try BoundPort().port  // released at once, for nginx to take
         let site = RouterConfiguration.render(example.settings, active: example.active)
             .replacingOccurrences(of: "listen 80", with: "listen 127.0.0.1:\(port)")
             .replacingOccurrences(of: "/var/www/", with: scratch.path + "/www/")

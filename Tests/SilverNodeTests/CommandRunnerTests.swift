@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 import Testing
 
@@ -7,8 +8,13 @@ import Testing
 final class LineLog: Sendable {
     private let lines = Mutex<[String]>([])
 
-    func record(_ stream: CommandStream, _ line: String) {
-        lines.withLock { $0.append((stream == .output ? "out: " : "err: ") + line) }
+    /// Records a line and returns how many there are now.
+    @discardableResult
+    func record(_ stream: CommandStream, _ line: String) -> Int {
+        lines.withLock {
+            $0.append((stream == .output ? "out: " : "err: ") + line)
+            return $0.count
+        }
     }
 
     var all: [String] { lines.withLock { $0 } }
@@ -63,12 +69,21 @@ final class LineLog: Sendable {
         #expect(result.text.hasSuffix("20000\ntail"))
     }
 
-    @Test("onLine interleaves output and error in the order the program wrote them")
+    @Test("onLine gets each line as it is written, so output and error interleave in the program's order")
     func linesInOrderAcrossStreams() async throws {
         let log = LineLog()
-        // The pauses make the order observable: two pipes have no order of their own.
-        let script = "echo o1; sleep 0.2; echo e1 >&2; sleep 0.2; echo o2; sleep 0.2; printf 'e2\\ne3' >&2"
-        _ = try await runner.run(Command("/bin/sh", ["-c", script]), onLine: { log.record($0, $1) })
+        let acks = try TemporaryRoot()
+        // Two pipes have no order of their own: the program writes its next line only once
+        // the previous one has reached onLine, which also shows lines are not held back.
+        let script = """
+            ack() { n=0; while [ ! -e "$0/$1" ]; do n=$((n+1)); [ $n -gt 2000 ] && exit 9; sleep 0.005; done; }
+            echo o1; ack 1; echo e1 >&2; ack 2; echo o2; ack 3; printf 'e2\\ne3' >&2
+            """
+        let result = try await runner.run(Command("/bin/sh", ["-c", script, acks.path]), onLine: { stream, line in
+            let count = log.record(stream, line)
+            FileManager.default.createFile(atPath: acks.path + "/\(count)", contents: nil)
+        })
+        #expect(result.status == 0)
         #expect(log.all == ["out: o1", "err: e1", "out: o2", "err: e2", "err: e3"])
     }
 

@@ -82,7 +82,8 @@ import Testing
     }
 
     @Test func nothingListening() throws {
-        let port = try closedPort()
+        let bound = try TestListener(listening: false)
+        let port = bound.port
         guard case .failure(let error) = LocalHTTP.get(port: port, path: "/", host: "localhost", timeoutSeconds: 1) else {
             Issue.record("expected connection refused")
             return
@@ -90,11 +91,6 @@ import Testing
         #expect(error.description.hasPrefix("connect to port \(port): "))
         #expect(error.description.contains("refused"))
     }
-}
-
-/// A loopback port that nothing listens on: one the kernel picked, then closed.
-func closedPort() throws -> Int {
-    try TestListener().port
 }
 
 @Suite struct LocalPortsTests {

@@ -16,7 +16,10 @@ struct PlanApplierTests {
     var plan: NodePlan {
         NodePlan(
             packages: ["never-installed-under-a-scratch-root"],
-            directories: [PlannedDirectory("/etc/silverlining"), PlannedDirectory("/var/lib/private", mode: 0o750)],
+            directories: [
+                PlannedDirectory("/etc/silverlining"), PlannedDirectory("/var/lib/private", mode: 0o750),
+                PlannedDirectory("/var/tmp/silverlining", mode: 0o1777),
+            ],
             files: [
                 PlannedFile("/etc/silverlining/nodeset.conf", content: "appserver = app1 10.0.0.2\n"),
                 PlannedFile("/usr/local/bin/tool", content: "#!/bin/sh\n", mode: 0o755),
@@ -32,7 +35,7 @@ struct PlanApplierTests {
     }
 
     let everything = [
-        "made /etc/silverlining", "made /var/lib/private", "wrote /etc/silverlining/nodeset.conf", "wrote /usr/local/bin/tool",
+        "made /etc/silverlining", "made /var/lib/private", "made /var/tmp/silverlining", "wrote /etc/silverlining/nodeset.conf", "wrote /usr/local/bin/tool",
         "removed /etc/nginx/sites-enabled/default", "updated the nodeset's block in /etc/hosts",
     ]
 
@@ -45,6 +48,7 @@ struct PlanApplierTests {
         #expect(root.mode("/etc/silverlining/nodeset.conf") == 0o644)
         #expect(root.mode("/usr/local/bin/tool") == 0o755)
         #expect(root.mode("/var/lib/private") == 0o750)
+        #expect(root.mode("/var/tmp/silverlining") == 0o1777, "the sticky bit is part of the mode")
         #expect(!root.exists("/etc/nginx/sites-enabled/default"))
         #expect(root.read("/etc/hosts") == """
             127.0.0.1 localhost

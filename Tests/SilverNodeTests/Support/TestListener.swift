@@ -10,8 +10,9 @@ final class TestListener: Sendable {
     let fd: Int32
     let port: Int
 
-    /// Listens on 127.0.0.1 (or ::1 with `ipv6`) on a port the kernel picks.
-    init(ipv6: Bool = false) throws {
+    /// Listens on 127.0.0.1 (or ::1 with `ipv6`) on a port the kernel picks. With `listening`
+    /// false the port is only bound: connecting to it is refused, and no other test can take it.
+    init(ipv6: Bool = false, listening: Bool = true) throws {
         let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var storage = sockaddr_storage()
@@ -35,7 +36,7 @@ final class TestListener: Sendable {
         let named = withUnsafeMutablePointer(to: &storage) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
-        guard bound == 0, listen(fd, 128) == 0, named == 0 else {
+        guard bound == 0, !listening || listen(fd, 128) == 0, named == 0 else {
             let error = errno
             close(fd)
             throw POSIXError(.init(rawValue: error) ?? .EIO)
