@@ -81,7 +81,7 @@ final class LineLog: Sendable {
             """
         let result = try await runner.run(Command("/bin/sh", ["-c", script, acks.path]), onLine: { stream, line in
             let count = log.record(stream, line)
-            FileManager.default.createFile(atPath: acks.path + "/\(count)", contents: nil)
+            _ = FileManager.default.createFile(atPath: acks.path + "/\(count)", contents: nil)
         })
         #expect(result.status == 0)
         #expect(log.all == ["out: o1", "err: e1", "out: o2", "err: e2", "err: e3"])
