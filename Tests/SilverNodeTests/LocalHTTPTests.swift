@@ -125,7 +125,15 @@ import Testing
         "established connections count the server's side only, not the listener or the client's end",
         arguments: [false, true])
     func establishedConnections(ipv6: Bool) throws {
-        let listener = try TestListener(ipv6: ipv6)
+        // The count covers IPv4 and IPv6 alike, and a port number bound on 127.0.0.1 is still
+        // free on ::1: hold it in the other family too, so no test alongside adds connections.
+        var reserved: (listener: TestListener, other: TestListener)?
+        for _ in 0..<20 where reserved == nil {
+            let listener = try TestListener(ipv6: ipv6)
+            if let other = try? TestListener(ipv6: !ipv6, listening: false, port: listener.port) { reserved = (listener, other) }
+        }
+        defer { withExtendedLifetime(reserved) {} }
+        let listener = try #require(reserved).listener
         #expect(LocalPorts.establishedConnections(toLocalPort: listener.port) == 0)
         // Enough sockets that /proc/net/tcp is longer than one page, as on a busy node.
         var clients = try (0..<40).map { _ in try TestClient(port: listener.port, ipv6: ipv6) }

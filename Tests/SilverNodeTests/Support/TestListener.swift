@@ -12,7 +12,7 @@ final class TestListener: Sendable {
 
     /// Listens on 127.0.0.1 (or ::1 with `ipv6`) on a port the kernel picks. With `listening`
     /// false the port is only bound: connecting to it is refused, and no other test can take it.
-    init(ipv6: Bool = false, listening: Bool = true) throws {
+    init(ipv6: Bool = false, listening: Bool = true, port wanted: Int = 0) throws {
         let fd = socket(ipv6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
         var storage = sockaddr_storage()
@@ -21,12 +21,14 @@ final class TestListener: Sendable {
             var address = sockaddr_in6()
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_addr = in6addr_loopback
+            address.sin6_port = in_port_t(UInt16(wanted).bigEndian)
             length = socklen_t(MemoryLayout<sockaddr_in6>.size)
             withUnsafeBytes(of: &address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(wanted).bigEndian)
             length = socklen_t(MemoryLayout<sockaddr_in>.size)
             withUnsafeBytes(of: &address) { raw in withUnsafeMutableBytes(of: &storage) { $0.copyMemory(from: raw) } }
         }
