@@ -1,6 +1,10 @@
 import FoundationEssentials
 import Subprocess
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 #if canImport(System)
     import System
 #else
@@ -15,6 +19,11 @@ public struct CommandRunner: Sendable {
 
     public init() {}
 
+    /// Writing input to a child that exited without reading it raises SIGPIPE, whose default
+    /// action kills silver itself, with no message. Ignored, the write fails with EPIPE
+    /// instead, which `run` treats as the child's business (its exit status says the rest).
+    private static let brokenPipesIgnored: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
     /// Runs `command` to completion. A non-zero exit is a result, not an error; a program
     /// that cannot be started is `CommandError.notFound`. `onLine` receives standard output
     /// and standard error line by line as they arrive, for progress.
@@ -24,6 +33,7 @@ public struct CommandRunner: Sendable {
         workingDirectory: String? = nil,
         onLine: (@Sendable (CommandStream, String) -> Void)? = nil
     ) async throws -> CommandResult {
+        Self.brokenPipesIgnored
         let executable: Executable = command.program.contains("/") ? .path(FilePath(command.program)) : .name(command.program)
         let env: Environment = environment.isEmpty
             ? .inherit

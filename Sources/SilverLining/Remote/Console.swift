@@ -21,7 +21,13 @@ public struct Console: Sendable {
 
     @Sendable public static func standardStreams(_ stream: Stream, _ text: String) {
         let handle = stream == .output ? FileHandle.standardOutput : FileHandle.standardError
-        handle.write(Data(text.utf8))
+        do {
+            try handle.write(contentsOf: Data(text.utf8))
+        } catch {
+            // The reader went away (`silver ... | head`). SIGPIPE is ignored (see CommandRunner),
+            // so end quietly with the status the signal would have given.
+            exit(128 + SIGPIPE)
+        }
     }
 
     /// A line about the whole run.
@@ -31,7 +37,8 @@ public struct Console: Sendable {
 
     /// A line about one node, prefixed with its name so parallel output stays readable.
     public func say(_ text: String, node: String) {
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // A final newline ends the last line; it does not start an empty one.
+        let lines = (text.hasSuffix("\n") ? text.dropLast() : Substring(text)).split(separator: "\n", omittingEmptySubsequences: false)
         let body = lines.map { "\(node) | \($0)" }.joined(separator: "\n")
         sink(.output, body + "\n")
     }

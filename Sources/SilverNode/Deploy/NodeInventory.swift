@@ -5,10 +5,14 @@ import FoundationEssentials
 public struct NodeInventory: Sendable {
     public var paths: NodePaths
     public var runner: CommandRunner
+    /// Whether to stop instances' units with systemctl; off under a scratch root in tests,
+    /// where only files can be checked and the machine's own systemd must be left alone.
+    public var manageSystem: Bool
 
-    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner()) {
+    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), manageSystem: Bool = true) {
         self.paths = paths
         self.runner = runner
+        self.manageSystem = manageSystem
     }
 
     var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
@@ -61,8 +65,10 @@ public struct NodeInventory: Sendable {
         if let app = registry.record(name)?.app, registry.activeName(of: app) == name {
             throw AgentError.failed("\(name) is the active instance of \(app); activate another one first")
         }
-        _ = try await runner.run(Command("systemctl", ["stop", InstanceInstaller.unit(name)]))
-        _ = try await runner.run(Command("systemctl", ["reset-failed", InstanceInstaller.unit(name)]))
+        if manageSystem {
+            _ = try await runner.run(Command("systemctl", ["stop", InstanceInstaller.unit(name)]))
+            _ = try await runner.run(Command("systemctl", ["reset-failed", InstanceInstaller.unit(name)]))
+        }
         for path in [
             registry.instanceDirectory(name), paths.path(InstanceInstaller.temporaryDirectory(name)), registry.recordPath(name),
             registry.environmentPath(name), paths.path(InstanceInstaller.logFile(name)),

@@ -69,6 +69,9 @@ public struct RouterConfiguration: Sendable {
             }
 
             """
+        for (index, location) in settings.locations.enumerated() where location.path != "/" {
+            if let instance = active[location.app], instance.writableRoot { out += writablePathMap(location, index: index) }
+        }
         var hostnames: [String] = []
         for location in settings.locations where !hostnames.contains(location.hostname) {
             hostnames.append(location.hostname)
@@ -119,7 +122,7 @@ public struct RouterConfiguration: Sendable {
                     location \(name)_writable {
                         root /var/lib/silverlining/writable-roots/\(instance.app);
                         add_header \(instanceHeader) \(instance.name) always;
-                        try_files $uri \(name);
+                        try_files \(location.path == "/" ? "$uri" : writablePathVariable(index)) \(name);
                     }
 
                 """
@@ -140,6 +143,15 @@ public struct RouterConfiguration: Sendable {
             """
         return out
     }
+
+    /// The writable root, like `static/`, holds the app's URLs below its location, but a
+    /// named location cannot `alias`: a map strips the location's prefix from the URI instead.
+    static func writablePathMap(_ location: RoutedLocation, index: Int) -> String {
+        let prefix = String(location.path.dropLast()).map { "\\.^$|?*+()[]{}".contains($0) ? "\\\($0)" : "\($0)" }.joined()
+        return "\nmap $uri \(writablePathVariable(index)) {\n    \"~^\(prefix)(/.*)$\" $1;\n    default $uri;\n}\n"
+    }
+
+    static func writablePathVariable(_ index: Int) -> String { "$silverlining_writable_path_\(index)" }
 
     static func sanitized(_ app: String) -> String {
         String(app.map { $0.isLetter || $0.isNumber ? $0 : "_" })

@@ -7,9 +7,21 @@ import FoundationEssentials
 /// The few file operations the agent needs, with owners by name and atomic replacement, on
 /// top of POSIX calls (FoundationEssentials has no owner-by-name attributes).
 enum FileSystem {
+    /// The whole file, read to its end: Foundation's readers trust the size `stat` reports and
+    /// stop after one page of a /proc file, whose size is 0 (e.g. /proc/net/tcp).
     static func read(_ path: String) -> [UInt8]? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return [UInt8](data)
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count >= 0 else { return nil }
+            if count == 0 { return bytes }
+            bytes += buffer[0..<count]
+        }
     }
 
     static func exists(_ path: String) -> Bool {

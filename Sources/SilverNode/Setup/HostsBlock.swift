@@ -16,8 +16,9 @@ public struct HostsBlock: Codable, Sendable, Equatable {
     /// `text` with this block in place of the nodeset's previous one (or appended).
     public func applied(to text: String) -> String {
         var kept = removed(from: text)
-        if !kept.isEmpty && !kept.hasSuffix("\n") { kept += "\n" }
+        // No block to add: removing the old one is all, or a file without one would be changed.
         guard !lines.isEmpty else { return kept }
+        if !kept.isEmpty && !kept.hasSuffix("\n") { kept += "\n" }
         return kept + ([begin] + lines + [end]).joined(separator: "\n") + "\n"
     }
 

@@ -1,0 +1,155 @@
+import Foundation
+import Testing
+
+@testable import SilverLining
+
+
+@Suite struct RouterConfigurationTests {
+    static func instance(_ name: String, port: Int, writableRoot: Bool = false) -> InstanceRecord {
+        InstanceRecord(
+            name: name, app: String(name.prefix { $0 != "." }), port: port, launch: .wsgi(runner: "app.py"),
+            writableRoot: writableRoot)
+    }
+
+    static let blog = instance("blog.2026-11-25_001", port: 20000)
+    static let wiki = instance("wiki.2026-11-24_003", port: 20001)
+
+    static func settings(_ locations: [(String, String, String)]) -> RouterSettings {
+        RouterSettings(locations: locations.map { RoutedLocation(hostname: $0.0, path: $0.1, app: $0.2) })
+    }
+
+    /// Each golden: the settings, the active instances, and the reviewed nginx file.
+    static let cases: [(golden: String, settings: RouterSettings, active: [String: InstanceRecord])] = [
+        ("router/none-active.conf", settings([("foobar.com", "/", "blog")]), [:]),
+        ("router/one-app.conf", settings([("foobar.com", "/", "blog")]), ["blog": blog]),
+        (
+            "router/writable-root.conf", settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki/", "wiki")]),
+            [
+                "blog": instance("blog.2026-11-25_001", port: 20000, writableRoot: true),
+                "wiki": instance("wiki.2026-11-24_003", port: 20001, writableRoot: true),
+            ]
+        ),
+        (
+            "router/two-apps-one-host.conf", settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki", "wiki")]),
+            ["blog": blog, "wiki": wiki]
+        ),
+        (
+            "router/two-hostnames.conf",
+            settings([("foobar.com", "/", "blog"), ("wiki.example.org", "/", "wiki"), ("www.foobar.com", "/", "blog")]),
+            ["blog": blog, "wiki": wiki]
+        ),
+    ]
+
+    @Test("rendered nginx files match their reviewed goldens", arguments: cases.map(\.golden))
+    func golden(name: String) throws {
+        let example = try #require(Self.cases.first { $0.golden == name })
+        try Golden.expect(RouterConfiguration.render(example.settings, active: example.active), matches: name)
+    }
+
+    @Test(
+        "nginx accepts every rendered file",
+        .enabled(if: ExternalCheck.find("nginx") != nil, "nginx is not installed (apt-get install nginx-light)"),
+        arguments: cases.map(\.golden))
+    func nginxAccepts(name: String) async throws {
+        let example = try #require(Self.cases.first { $0.golden == name })
+        let result = try await ExternalCheck.nginx(site: RouterConfiguration.render(example.settings, active: example.active))
+        #expect(result.succeeded, "nginx -t: \(result.errorText)")
+    }
+
+    @Test(
+        "the nginx check itself rejects a broken file",
+        .enabled(if: ExternalCheck.find("nginx") != nil, "nginx is not installed (apt-get install nginx-light)"))
+    func nginxRejects() async throws {
+        let broken = RouterConfiguration.render(Self.settings([("foobar.com", "/", "blog")]), active: ["blog": Self.blog])
+            .replacingOccurrences(of: "try_files $uri @blog_0;", with: "try_files $uri @blog_0")
+        #expect(!(try await ExternalCheck.nginx(site: broken)).succeeded)
+    }
+
+    /// The writable-root golden served by a real nginx on a scratch port and scratch
+    /// directories: static files first, then the writable root, then the app, and below a
+    /// location both directories hold the app's URLs without the location's prefix.
+    @Test(
+        "nginx serves static, then the writable root, then the app",
+        .enabled(if: ExternalCheck.find("nginx") != nil, "nginx is not installed (apt-get install nginx-light)"))
+    func nginxServesInOrder() async throws {
+        let scratch = try ScratchDirectory()
+        let example = try #require(Self.cases.first { $0.golden == "router/writable-root.conf" })
+        let port = try BoundPort().port  // released at once, for nginx to take
+        let site = RouterConfiguration.render(example.settings, active: example.active)
+            .replacingOccurrences(of: "listen 80", with: "listen 127.0.0.1:\(port)")
+            .replacingOccurrences(of: "/var/www/", with: scratch.path + "/www/")
+            .replacingOccurrences(of: "/var/lib/silverlining/", with: scratch.path + "/lib/")
+        try scratch.write("www/blog.2026-11-25_001/static/s.txt", "blog static")
+        try scratch.write("lib/writable-roots/blog/w.txt", "blog writable")
+        try scratch.write("www/wiki.2026-11-24_003/static/s.txt", "wiki static")
+        try scratch.write("lib/writable-roots/wiki/w.txt", "wiki writable")
+        try scratch.write("lib/writable-roots/wiki/wiki/w.txt", "wrong: the location's prefix was kept")
+        let sitePath = try scratch.write("site.conf", site)
+        let conf = try scratch.write("nginx.conf", """
+            pid \(scratch.path)/nginx.pid;
+            error_log \(scratch.path)/error.log;
+            events {}
+            http { access_log off; client_body_temp_path \(scratch.path)/body; proxy_temp_path \(scratch.path)/proxy; include \(sitePath); }
+
+            """)
+        let nginx = try #require(ExternalCheck.find("nginx"))
+        // Cancelling the task kills nginx.
+        let server = Task {
+            try await CommandRunner().run(Command(nginx, ["-p", scratch.path, "-c", conf, "-g", "daemon off; master_process off;"]))
+        }
+        defer { server.cancel() }
+
+        func get(_ path: String) async throws -> LocalHTTP.Response {
+            let clock = ContinuousClock()
+            let deadline = clock.now.advanced(by: .seconds(10))
+            while true {
+                if case .success(let response) = LocalHTTP.get(port: port, path: path, host: "foobar.com", timeoutSeconds: 5) {
+                    return response
+                }
+                guard clock.now < deadline else { throw CommandError.notFound(program: "nginx listening on \(port)") }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        for (path, body, instance) in [
+            ("/s.txt", "blog static", "blog.2026-11-25_001"), ("/w.txt", "blog writable", "blog.2026-11-25_001"),
+            ("/wiki/s.txt", "wiki static", "wiki.2026-11-24_003"), ("/wiki/w.txt", "wiki writable", "wiki.2026-11-24_003"),
+        ] {
+            let response = try await get(path)
+            #expect(response.status == 200 && response.body == body, "\(path): \(response.status) \(response.body)")
+            #expect(response.header(RouterConfiguration.instanceHeader) == instance, "\(path)")
+        }
+        for (path, instance) in [("/app", "blog.2026-11-25_001"), ("/wiki/app", "wiki.2026-11-24_003")] {
+            let response = try await get(path)
+            #expect(response.header(RouterConfiguration.instanceHeader) == instance, "\(path) goes to the app")
+            #expect(!response.body.contains("static") && !response.body.contains("writable"), "\(path)")
+        }
+    }
+
+    @Test("ready answers 200 only when every app the locations name is active")
+    func ready() {
+        let settings = Self.settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki/", "wiki")])
+        let ready = "return 200 \"ready\\n\";"
+        let notReady = "return 503 \"not every app is deployed here yet\\n\";"
+        for active in [[:], ["blog": Self.blog], ["wiki": Self.wiki]] {
+            let text = RouterConfiguration.render(settings, active: active)
+            #expect(!text.contains(ready) && text.components(separatedBy: notReady).count == 3, "\(active.keys)")
+        }
+        let text = RouterConfiguration.render(settings, active: ["blog": Self.blog, "wiki": Self.wiki, "other": Self.blog])
+        #expect(text.components(separatedBy: ready).count == 3 && !text.contains(notReady))
+    }
+
+    @Test("an app that is not active answers 503 at its location while others are routed")
+    func partlyActive() {
+        let text = RouterConfiguration.render(
+            Self.settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki/", "wiki")]), active: ["blog": Self.blog])
+        #expect(text.contains("location /wiki/ {\n        return 503 \"wiki is not deployed on this server yet\\n\";"))
+        #expect(text.contains("proxy_pass http://127.0.0.1:20000;"))
+        #expect(!text.contains("20001"))
+    }
+
+    @Test func locationPathsEndWithASlash() {
+        #expect(RoutedLocation(hostname: "h", path: "/wiki", app: "w").path == "/wiki/")
+        #expect(RoutedLocation(hostname: "h", path: "/", app: "w").path == "/")
+        #expect(Self.settings([("a", "/", "x"), ("b", "/", "y"), ("c", "/", "x")]).apps == ["x", "y"])
+    }
+}
