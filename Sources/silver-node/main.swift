@@ -7,7 +7,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         commandName: "silver-node",
         abstract: "The node side of silver: run by silver over SSH on each node, not by hand.",
         discussion: "Each verb reads a JSON request on standard input and writes a JSON answer.",
-        subcommands: [Apply.self]
+        subcommands: [Apply.self, Secret.self]
     )
 }
 
@@ -41,6 +41,20 @@ struct Apply: AsyncParsableCommand {
             let plan = try AgentIO.readRequest(NodePlan.self)
             let applier = PlanApplier(paths: root.paths, dryRun: dryRun, manageSystem: root.root == "/")
             try AgentIO.writeAnswer(try await applier.apply(plan))
+        }
+    }
+}
+
+struct Secret: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a service's stored secret for an app, making it (root-only) the first time.")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await agent {
+            let request = try AgentIO.readRequest(SecretRequest.self)
+            try AgentIO.writeAnswer(try SecretStore(paths: root.paths).secret(named: request.name))
         }
     }
 }

@@ -17,7 +17,7 @@ struct Silver: AsyncParsableCommand {
             """,
         subcommands: [
             Show.self, CreateNode.self, SetupNode.self, ListNodes.self, DestroyNode.self, ListSizes.self, ListImages.self,
-            DebugParseBench.self,
+            Backup.self, Restore.self, Clear.self, DebugParseBench.self,
         ]
     )
 }
