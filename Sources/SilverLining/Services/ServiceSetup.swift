@@ -23,12 +23,12 @@ public struct ServiceSetup: Sendable {
     /// and package installs on one node must not overlap.
     public func run(app: String, kinds: [ServiceKind]) async throws -> [EnvironmentVariable] {
         let placements = try placements(for: kinds)
+        // Every node is checked before anything changes anywhere.
+        for placement in placements { try await context.ensureReachable(placement.nodes, for: placement.kind) }
+        let appservers = context.topology.nodes(in: .appserver)
+        try await context.ensureReachable(appservers, purpose: "an app server")
         let clients = Self.clientPackages(for: kinds)
-        if !clients.isEmpty {
-            let appservers = context.topology.nodes(in: .appserver)
-            try await context.ensureReachable(appservers, purpose: "an app server")
-            try await context.apply(NodePlan(packages: clients), on: appservers)
-        }
+        if !clients.isEmpty { try await context.apply(NodePlan(packages: clients), on: appservers) }
         var sets: [(ServiceKind, [EnvironmentVariable])] = []
         for placement in placements {
             let service = ServiceCatalog.service(for: placement.kind)

@@ -22,6 +22,7 @@ public struct SecretStore: Sendable {
     public func secret(named name: String) throws -> SecretAnswer {
         let parts = try Self.validated(name)
         var folder = directory
+        try FileManager.default.createDirectory(atPath: FileSystem.parent(of: folder), withIntermediateDirectories: true)
         try ensurePrivateDirectory(folder)
         for part in parts.dropLast() {
             folder += "/" + part
@@ -30,7 +31,7 @@ public struct SecretStore: Sendable {
         let path = folder + "/" + parts.last!
         if let existing = try read(path) { return SecretAnswer(value: existing, created: false) }
         let value = Self.generate()
-        let temporary = "\(path).new-\(getpid())"
+        let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try write(temporary, Array((value + "\n").utf8))
         defer { unlink(temporary) }
         if link(temporary, path) == 0 { return SecretAnswer(value: value, created: true) }
