@@ -103,3 +103,15 @@ import Testing
         #expect(DirectoryService.writableRoot.directory(for: "blog") == "/var/lib/silverlining/writable-roots/blog")
     }
 }
+
+extension ShowCommandTests {
+    @Test func backupRestoreAndClearWantTheNodesetWhereTheirHelpSays() throws {
+        let scratch = try ScratchDirectory()
+        let run = try silver(["restore", "foobar.conf", "backup-dir", "blog"], environment: scratch.environment())
+        #expect(run.status == 2)
+        #expect(run.errorOutput.contains("backup-dir is not a nodeset file (NAME.conf)"))
+        for command in ["backup", "restore", "clear"] {
+            #expect(try silver([command, "--help"], environment: scratch.environment()).output.contains("APP"))
+        }
+    }
+}
