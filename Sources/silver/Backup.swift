@@ -29,9 +29,8 @@ struct Backup: AsyncParsableCommand {
     func run() async throws {
         try await runCommand {
             let reference = try AppReference.parse(app)
-            let backup = ServiceBackup(context: try await ServiceContext.open(session: try options.openNodeset(nodeset)))
-            let saved = try await backup.backup(app: reference, to: destination)
-            if saved.isEmpty { backup.context.console.warn("\(reference.appName) has no service data on \(nodeset); the backup is empty") }
+            let context = try await ServiceContext.open(session: try options.openNodeset(nodeset))
+            try await ServiceBackup(context: context).backup(app: reference, to: destination)
         }
     }
 }

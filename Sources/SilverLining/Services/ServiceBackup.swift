@@ -28,7 +28,8 @@ public struct ServiceBackup: Sendable {
 
     /// Writes the app's data to `destination`, a new directory, or one archive when it ends in
     /// `.tar.gz`. Nothing appears at `destination` unless every service was saved. Returns the
-    /// services saved; those without data for the app are left out.
+    /// services saved; those without data for the app are left out, and an app with no data
+    /// anywhere is an error.
     @discardableResult
     public func backup(app: AppReference, to destination: String) async throws -> [ServiceKind] {
         guard !FileManager.default.fileExists(atPath: destination) else { throw BackupError.destinationExists(destination) }
@@ -41,7 +42,8 @@ public struct ServiceBackup: Sendable {
         for placement in placements {
             let kind = placement.kind
             let service = ServiceCatalog.service(for: kind)
-            guard try await service.hasData(app: name, placement: placement, context: context) else {
+            // A bare name's services were chosen for having data; app.ini's may have none yet.
+            if app.kinds != nil, try await !service.hasData(app: name, placement: placement, context: context) {
                 console.say("\(kind.rawValue): \(name) has no data here yet; nothing to back up")
                 continue
             }
@@ -52,6 +54,7 @@ public struct ServiceBackup: Sendable {
             console.say("\(kind.rawValue): \(BackupLayout.folderName(for: kind))/\(BackupLayout.fileName(for: kind)) from \(source)")
             saved.append(kind)
         }
+        guard !saved.isEmpty else { throw BackupError.nothingToBackUp(app: name, nodeset: context.session.nodeset.name) }
         if BackupLayout.isArchive(destination) {
             let partial = staging + ".tar.gz"
             defer { try? FileManager.default.removeItem(atPath: partial) }
@@ -95,6 +98,7 @@ public struct ServiceBackup: Sendable {
                 console.say("\(kind.rawValue): not in the backup; left as it is")
             }
             kinds = inBackup.filter(wanted.contains)
+            guard !kinds.isEmpty else { throw BackupError.nothingToRestore(app: app.appName, source: source) }
         }
         let placements = try kinds.map { kind throws(ServicePlacementError) in try ServicePlacement.resolve(kind: kind, topology: context.topology) }
         for placement in placements {
@@ -138,6 +142,8 @@ public enum BackupError: UserFacingError, Equatable {
     case noSuchBackup(String)
     case notABackup(String)
     case cannotWrite(String, reason: String)
+    case nothingToBackUp(app: String, nodeset: String)
+    case nothingToRestore(app: String, source: String)
 
     public var exitStatus: Int32 { ExitStatus.badInput }
 
@@ -149,6 +155,10 @@ public enum BackupError: UserFacingError, Equatable {
             "no backup at \(path)"
         case .notABackup(let path):
             "\(path) holds no service data: a backup has folders such as mysql/mysql.dump or files/files.tar"
+        case .nothingToBackUp(let app, let nodeset):
+            "\(app) has no data in any service on \(nodeset); nothing was written"
+        case .nothingToRestore(let app, let source):
+            "\(source) holds none of the services \(app)'s app.ini names; nothing was changed"
         case .cannotWrite(let path, let reason):
             "cannot write in \(path): \(reason)"
         }
