@@ -47,7 +47,7 @@ struct ServicesTests {
         // A client on each app server writes and reads through both.
         let agent = context.agent
         let clients = NodePlan(packages: ServiceSetup.clientPackages(for: [.mysql, .postgis]))
-        for node in [app1, app2, balancer] {
+        try await forEachOrThrow([app1, app2, balancer], parallel: 3, name: \.name) { node in
             _ = try await agent.call("apply", request: clients, on: node.reach, as: ApplyReport.self)
         }
         try await ssh.check(
