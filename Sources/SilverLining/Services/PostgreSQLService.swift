@@ -169,10 +169,12 @@ public struct PostgreSQLService: AppService {
     /// (`\gexec` runs the statement the query returns, so CREATE runs only when needed.)
     static func setUpSQL(role: String, database: String, password: String) -> String {
         """
-        SELECT format('CREATE ROLE %I', \(literal(role))) WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = \(literal(role)))
+        SELECT format('CREATE ROLE %I', \(literal(role)))
+          WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = \(literal(role)))
         \\gexec
         ALTER ROLE \(identifier(role)) WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD \(literal(password));
-        SELECT format('CREATE DATABASE %I OWNER %I TEMPLATE template0 ENCODING %L', \(literal(database)), \(literal(role)), 'UTF8') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = \(literal(database)))
+        SELECT format('CREATE DATABASE %I OWNER %I TEMPLATE template0 ENCODING %L', \(literal(database)), \(literal(role)), 'UTF8')
+          WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = \(literal(database)))
         \\gexec
         REVOKE ALL ON DATABASE \(identifier(database)) FROM PUBLIC;
         GRANT ALL ON DATABASE \(identifier(database)) TO \(identifier(role));

@@ -73,9 +73,11 @@ struct ServicesTests {
             Command("mysql", ["--batch", "--skip-column-names"], input: "SELECT Host FROM mysql.user WHERE User = 'blog';"), on: mysqlNode.reach)
         #expect(Set(hosts.text.split(separator: "\n").map(String.init)) == [app1.address, app2.address])
         // PostgreSQL lets the app's role into its own database only.
-        let otherDatabase = try await ssh.run(
-            try Client.psql("SELECT 1;", postgis.map { $0.name == "CONFIG_PG_SQLALCHEMY" ? EnvironmentVariable(name: $0.name, value: $0.value.replacingOccurrences(of: "/blog", with: "/postgres")) : $0 }),
-            on: app1.reach)
+        let toPostgres = postgis.map { variable in
+            guard variable.name == "CONFIG_PG_SQLALCHEMY" else { return variable }
+            return EnvironmentVariable(name: variable.name, value: variable.value.replacingOccurrences(of: "/blog", with: "/postgres"))
+        }
+        let otherDatabase = try await ssh.run(try Client.psql("SELECT 1;", toPostgres), on: app1.reach)
         #expect(!otherDatabase.succeeded)
 
         // Setting up again changes nothing that matters: same passwords, rows still there.
@@ -115,8 +117,12 @@ struct ServicesTests {
         let environment = try await setup.run(app: "wiki", kinds: kinds)
         _ = try await shared.context.agent.call(
             "apply", request: NodePlan(packages: ServiceSetup.clientPackages(for: kinds)), on: app1.reach, as: ApplyReport.self)
-        try await ssh.check(try Client.mysql("CREATE TABLE pages (title VARCHAR(50)); INSERT INTO pages VALUES ('Home'), ('About');", environment), on: app1.reach)
-        try await ssh.check(try Client.psql("CREATE TABLE spots (name text, at geometry(Point)); INSERT INTO spots VALUES ('here', ST_MakePoint(3, 4));", environment), on: app1.reach)
+        try await ssh.check(
+            try Client.mysql("CREATE TABLE pages (title VARCHAR(50)); INSERT INTO pages VALUES ('Home'), ('About');", environment),
+            on: app1.reach)
+        try await ssh.check(
+            try Client.psql("CREATE TABLE spots (name text, at geometry(Point)); INSERT INTO spots VALUES ('here', ST_MakePoint(3, 4));", environment),
+            on: app1.reach)
         try await ssh.check(Command("tee", ["/var/lib/silverlining/apps/wiki/upload.txt"], input: "uploaded\n"), on: app1.reach)
         try await ssh.check(Command("tee", ["/var/lib/silverlining/writable-roots/wiki/robots.txt"], input: "User-agent: *\n"), on: app1.reach)
 

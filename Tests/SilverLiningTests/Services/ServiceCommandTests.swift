@@ -47,7 +47,7 @@ import Testing
 
     @Test func postgresSetUpMakesWhatIsMissingOnly() {
         let sql = PostgreSQLService.setUpSQL(role: "blog", database: "blog", password: "p'w")
-        #expect(sql.contains("WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'blog')\n\\gexec"))
+        #expect(sql.contains("  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'blog')\n\\gexec"))
         #expect(sql.contains("ALTER ROLE \"blog\" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD 'p''w';"))
         #expect(sql.contains("WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'blog')\n\\gexec"))
         #expect(sql.contains("REVOKE ALL ON DATABASE \"blog\" FROM PUBLIC;"))
