@@ -10,7 +10,9 @@ public protocol AppService: Sendable {
     var clientPackages: [String] { get }
 
     /// What the node running the service needs: the server, listening on the node's address
-    /// (`placement.isLocal`: on the app server itself, listening on loopback only).
+    /// (`placement.isLocal`: on the app server itself, listening on loopback only). setup-node
+    /// applies it on `[service:NAME]` nodes; `setUp` applies it wherever the service runs, so
+    /// an update need not.
     func serverPlan(on node: NodeRecord, placement: ServicePlacement, topology: Topology) -> NodePlan
 
     /// Makes the service ready for `app` and returns what the app's environment gets.
