@@ -9,7 +9,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         discussion: "Most verbs read a JSON request on standard input and write a JSON answer.",
         subcommands: [
             Apply.self, Instances.self, Install.self, Activate.self, Fetch.self, Query.self, Clean.self, Lock.self,
-            Log.self, Balancer.self, Serve.self, Exec.self, Remove.self,
+            Log.self, Balancer.self, Serve.self, Exec.self, Remove.self, Secret.self,
         ]
     )
 }
@@ -163,6 +163,20 @@ struct Remove: AsyncParsableCommand {
             let inventory = NodeInventory()
             for name in names { try await inventory.remove(name) }
             return Empty()
+        }
+    }
+}
+
+struct Secret: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print a service's stored secret for an app, making it (root-only) the first time.")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await agent {
+            let request = try AgentIO.readRequest(SecretRequest.self)
+            try AgentIO.writeAnswer(try SecretStore(paths: root.paths).secret(named: request.name))
         }
     }
 }

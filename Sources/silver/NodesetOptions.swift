@@ -19,6 +19,15 @@ struct WorkOptions: ParsableArguments {
     func open(_ file: String) throws -> NodesetSession {
         try NodesetSession.open(file: file, console: console, parallel: parallel)
     }
+
+    /// Like `open`, for arguments that must be a nodeset (not a host name), so that
+    /// arguments given in the wrong order are caught before anything is read.
+    func openNodeset(_ argument: String) throws -> NodesetSession {
+        guard case .nodeset(let path) = Target(argument: argument) else {
+            throw UsageError("\(argument) is not a nodeset file (NAME.conf)", hint: "see --help for the order of the arguments")
+        }
+        return try open(path)
+    }
 }
 
 /// Asks before something that cannot be undone, unless `--yes` was given. Without a

@@ -9,7 +9,8 @@ public enum RolePlans {
             return base.merged(with: BalancerRole.plan(for: node, topology: topology))
         case .service(let name):
             guard let kind = ServiceKind(rawValue: name) else { return base }
-            return base.merged(with: DatabaseServers.plan(for: kind, node: node, topology: topology))
+            let placement = ServicePlacement(kind: kind, nodes: topology.nodes(in: node.role), isLocal: false)
+            return base.merged(with: ServiceCatalog.service(for: kind).serverPlan(on: node, placement: placement, topology: topology))
         }
     }
 }

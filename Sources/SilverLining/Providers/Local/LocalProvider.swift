@@ -128,6 +128,16 @@ public struct LocalProvider: Provider {
         try await context.store.setProviderFacts([Fact.address(record.name): nil])
     }
 
+    /// Powers a node off without forgetting it; `create-node` starts it again.
+    public func stop(_ record: NodeRecord, context: ProviderContext) async throws {
+        let node = localNode(record, nodeset: context.nodeset.name)
+        await context.ssh.disconnect(record.reach)
+        await node.stop()
+        if node.pid() != nil {
+            throw LocalProviderError.creationFailed(node: record.name, reason: "its container did not stop")
+        }
+    }
+
     public func release(context: ProviderContext) async throws {
         if let bridge = try await bridge(context: context, creating: false) {
             let mirror = await context.store.providerFact(Fact.mirror) ?? ""

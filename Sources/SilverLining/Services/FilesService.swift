@@ -1,0 +1,6 @@
+/// `service.files`: a private directory per app on each app server, `CONFIG_FILES`, as in
+/// Silver Lining.
+extension DirectoryService {
+    public static let files = DirectoryService(
+        kind: .files, root: "/var/lib/silverlining/apps", variable: "CONFIG_FILES", mode: 0o750)
+}

@@ -1,0 +1,117 @@
+import Testing
+
+@testable import SilverLining
+
+/// What services run on nodes, checked as values: SQL goes on a client's standard input,
+/// never into arguments or a shell string.
+@Suite struct ServiceCommandTests {
+    @Test func mysqlGrantsEachAppServerAddressAndDropsOthers() {
+        let sql = MySQLService.setUpSQL(
+            database: "blog", user: "blog", password: "pw", hosts: ["10.0.0.2", "10.0.0.3"], existingHosts: ["10.0.0.2", "10.0.0.9"])
+        #expect(sql == """
+            CREATE DATABASE IF NOT EXISTS `blog` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+            CREATE USER IF NOT EXISTS 'blog'@'10.0.0.2' IDENTIFIED BY 'pw';
+            ALTER USER 'blog'@'10.0.0.2' IDENTIFIED BY 'pw';
+            GRANT ALL PRIVILEGES ON `blog`.* TO 'blog'@'10.0.0.2';
+            CREATE USER IF NOT EXISTS 'blog'@'10.0.0.3' IDENTIFIED BY 'pw';
+            ALTER USER 'blog'@'10.0.0.3' IDENTIFIED BY 'pw';
+            GRANT ALL PRIVILEGES ON `blog`.* TO 'blog'@'10.0.0.3';
+            DROP USER IF EXISTS 'blog'@'10.0.0.9';
+
+            """)
+    }
+
+    @Test func sqlQuotingCannotBeEscaped() {
+        #expect(MySQLService.literal("it's \\ 'x'") == "'it''s \\\\ ''x'''")
+        #expect(MySQLService.identifier("a`b") == "`a``b`")
+        #expect(PostgreSQLService.literal("it's \\") == "'it''s \\'")
+        #expect(PostgreSQLService.identifier("a\"b") == "\"a\"\"b\"")
+    }
+
+    @Test func mysqlRunsAsRootWithSQLOnStandardInput() {
+        let command = MySQLService.client("SELECT 1;\n", database: "blog", step: "probe")
+        #expect(command.words == ["mysql", "--batch", "--skip-column-names", "--default-character-set=utf8mb4", "--database=blog"])
+        #expect(command.input == Array("SELECT 1;\n".utf8))
+        #expect(MySQLService.dump(database: "blog", to: "/var/tmp/x/mysql.dump").words.last == "blog")
+    }
+
+    @Test func postgresRunsAsThePostgresUserWithSQLOnStandardInput() {
+        let command = PostgreSQLService.psql("SELECT 1;\n", database: "blog", step: "probe")
+        #expect(Array(command.words.prefix(7)) == ["env", "-C", "/", "runuser", "-u", "postgres", "--"])
+        #expect(command.words.contains("--dbname=blog"))
+        #expect(command.words.contains("--set=ON_ERROR_STOP=1"))
+        #expect(command.input == Array("SELECT 1;\n".utf8))
+        #expect(PostgreSQLService.dump(database: "blog", to: "/d/postgis.pgdump").words.suffix(3)
+            == ["--format=custom", "--file=/d/postgis.pgdump", "--dbname=blog"])
+    }
+
+    @Test func postgresSetUpMakesWhatIsMissingOnly() {
+        let sql = PostgreSQLService.setUpSQL(role: "blog", database: "blog", password: "p'w")
+        #expect(sql.contains("  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'blog')\n\\gexec"))
+        #expect(sql.contains("ALTER ROLE \"blog\" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD 'p''w';"))
+        #expect(sql.contains("WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'blog')\n\\gexec"))
+        #expect(sql.contains("REVOKE ALL ON DATABASE \"blog\" FROM PUBLIC;"))
+    }
+
+    @Test func pgHbaLetsEachRoleIntoItsOwnDatabaseFromAppServersOnly() {
+        let topology = ServiceTopologies.make(appservers: 2, services: ["postgis": 1], balancer: true)
+        let node = topology.nodes(in: .service("postgis"))[0]
+        let placement = ServicePlacement(kind: .postgis, nodes: [node], isLocal: false)
+        let plan = PostgreSQLService.postgis.serverPlan(on: node, placement: placement, topology: topology)
+        #expect(plan.packages == ["postgresql", "postgresql-client", "postgresql-15-postgis-3"])
+        let hba = plan.files.first { $0.path.hasSuffix("pg_hba.conf") }?.content ?? ""
+        let hostLines = hba.split(separator: "\n").filter { $0.hasPrefix("host") }.map { $0.split(separator: " ").joined(separator: " ") }
+        #expect(hostLines == [
+            "host all postgres 0.0.0.0/0 reject",
+            "host all postgres ::/0 reject",
+            "host sameuser all 127.0.0.1/32 scram-sha-256",
+            "host sameuser all ::1/128 scram-sha-256",
+            "host sameuser all 10.4.3.2/32 scram-sha-256",
+            "host sameuser all 10.4.3.3/32 scram-sha-256",
+        ])
+        #expect(!hba.contains(topology.balancer!.address))
+        let conf = plan.files.first { $0.path.hasSuffix("90-silverlining.conf") }?.content ?? ""
+        #expect(conf.contains("listen_addresses = 'localhost,\(node.address)'"))
+    }
+
+    @Test func onTheAppServerItselfServersListenOnLoopbackOnly() throws {
+        let topology = ServiceTopologies.make(appservers: 1)
+        let app = topology.nodes[0]
+        let mysql = try ServicePlacement.resolve(kind: .mysql, topology: topology)
+        #expect(MySQLService().serverPlan(on: app, placement: mysql, topology: topology).files[0].content.contains("bind-address = 127.0.0.1\n"))
+        let pg = try ServicePlacement.resolve(kind: .postgresql, topology: topology)
+        let plan = PostgreSQLService.postgresql.serverPlan(on: app, placement: pg, topology: topology)
+        #expect(plan.files[0].content.contains("listen_addresses = 'localhost'\n"))
+        #expect(!plan.files[1].content.contains(app.address))
+    }
+
+    @Test func setupNodeTakesServiceNodesPlansFromTheServices() {
+        let topology = ServiceTopologies.make(appservers: 2, services: ["mysql": 1, "postgresql": 1])
+        let mysqlNode = topology.nodes(in: .service("mysql"))[0]
+        let plan = RolePlans.plan(for: mysqlNode, topology: topology)
+        #expect(plan.packages.contains("mariadb-server"))
+        #expect(plan.services.contains("mariadb"))
+        #expect(plan.files.contains { $0.path == MySQLService.configurationPath && $0.content.contains("bind-address = \(mysqlNode.address)") })
+        let pgPlan = RolePlans.plan(for: topology.nodes(in: .service("postgresql"))[0], topology: topology)
+        #expect(!pgPlan.packages.contains("postgresql-15-postgis-3"))
+        #expect(pgPlan.files.contains { $0.path.hasSuffix("pg_hba.conf") && $0.content.contains("10.4.3.3/32") })
+    }
+
+    @Test func filesDirectoriesBelongToTheAppUser() {
+        let plan = DirectoryService.files.plan(for: "blog")
+        #expect(plan.directories == [PlannedDirectory("/var/lib/silverlining/apps/blog", mode: 0o750, owner: "www-data", group: "www-data")])
+        #expect(DirectoryService.writableRoot.directory(for: "blog") == "/var/lib/silverlining/writable-roots/blog")
+    }
+}
+
+extension ShowCommandTests {
+    @Test func backupRestoreAndClearWantTheNodesetWhereTheirHelpSays() throws {
+        let scratch = try ScratchDirectory()
+        let run = try silver(["restore", "foobar.conf", "backup-dir", "blog"], environment: scratch.environment())
+        #expect(run.status == 2)
+        #expect(run.errorOutput.contains("backup-dir is not a nodeset file (NAME.conf)"))
+        for command in ["backup", "restore", "clear"] {
+            #expect(try silver([command, "--help"], environment: scratch.environment()).output.contains("APP"))
+        }
+    }
+}
