@@ -53,7 +53,7 @@ struct UpdateTests {
             let third = try await Update(session: session, app: try v2.load()).run()
             print("one-file redeploy sent \(third.bytesSent) bytes to 3 nodes; first deploy sent \(second.bytesSent)")
             #expect(third.bytesSent < second.bytesSent)
-            #expect(try await Visitor.get(balancer, host: host, path: "/robots.txt").body == "changed")
+            #expect(try await Visitor.get(balancer, host: host, path: "/robots.txt").body.trimmingCharacters(in: .whitespacesAndNewlines) == "changed")
         }
         #expect(LocalLeftovers.of(nodeset: fixture.name).isEmpty)
     }
@@ -84,8 +84,8 @@ struct UpdateTests {
             await #expect(throws: DeployError.self) { try await Update(session: session, app: try unhealthy.load()).run() }
             try await servesOnlyGood()
             // One whose update_fetch fails is switched back on the first node.
-            let fetchError = await #expect(throws: DeployError.self) { try await Update(session: session, app: try failingFetch.load()).run() }
-            #expect(String(describing: fetchError!).contains("serves \(serving) again"))
+            let fetchError = try await #require(throws: DeployError.self) { try await Update(session: session, app: try failingFetch.load()).run() }
+            #expect(String(describing: fetchError).contains("serves \(serving) again"))
             try await servesOnlyGood()
             #expect(try await FleetQuery(session: session).rows(app: "hello").allSatisfy { $0.active == serving })
 
@@ -94,16 +94,16 @@ struct UpdateTests {
             let watched = try fixture.session(nodeset, console: Console { _, text in lines.append(text) })
             let slowUpdate = Task { try await Update(session: watched, app: try slow.load()).run() }
             try await lines.wait(for: "update_fetch")
-            let locked = await #expect(throws: DeployError.self) { try await Update(session: session, app: try good.load()).run() }
-            #expect(String(describing: locked!).contains("update hello"))
+            let locked = try await #require(throws: DeployError.self) { try await Update(session: session, app: try good.load()).run() }
+            #expect(String(describing: locked).contains("update hello"))
 
             // An app server that stops mid-rollout stops it with a report; the rest keep serving.
             let app3 = "app3.\(fixture.name).test"
             let app3Process = try #require(LocalLeftovers.pid(ofNode: app3, nodeset: fixture.name))
             kill(app3Process, SIGKILL)
-            let stopped = await #expect(throws: DeployError.self) { try await slowUpdate.value }
-            #expect(String(describing: stopped!).contains(app3))
-            #expect(String(describing: stopped!).contains("Now serving"))
+            let stopped = try await #require(throws: DeployError.self) { try await slowUpdate.value }
+            #expect(String(describing: stopped).contains(app3))
+            #expect(String(describing: stopped).contains("Now serving"))
             for _ in 0..<6 { #expect(try await Visitor.get(balancer, host: host).status == 200) }
             try await NodeCreation(session: session).run(names: [app3])
 

@@ -12,7 +12,7 @@ public struct AppServerCommands: Sendable {
     }
 
     func appServers() async throws -> (Topology, [NodeRecord], NodeAgent) {
-        let topology = try await Topologies.current(session)
+        let topology = try await session.topology()
         let nodes = topology.nodes(in: .appserver)
         guard !nodes.isEmpty else { throw DeployError.noAppServers(nodeset: session.nodeset.name) }
         return (topology, nodes, NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate()))

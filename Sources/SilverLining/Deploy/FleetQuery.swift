@@ -16,7 +16,7 @@ public struct FleetQuery: Sendable {
     }
 
     public func rows(app: String?) async throws -> [Row] {
-        let topology = try await Topologies.current(session)
+        let topology = try await session.topology()
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
         let nodes = topology.nodes(in: .appserver)
         let answers = await forEach(nodes, parallel: session.parallel) { node in

@@ -11,7 +11,9 @@ public struct InstanceUpload: Sendable {
     public static let excluded = [".git/", ".hg/", ".svn/", "__pycache__/", "*.pyc", ".DS_Store"]
 
     public func arguments(previous: String?) -> [String] {
-        var arguments = ["-rlpt", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"]
+        // --checksum: two versions of a file with the same size and time (written in the same
+        // second) must not be taken for the same file and hard-linked from the old instance.
+        var arguments = ["-rlpt", "--checksum", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"]
         arguments += Self.excluded.map { "--exclude=\($0)" }
         if let previous, previous != instance { arguments.append("--link-dest=/var/www/\(previous)/") }
         return arguments

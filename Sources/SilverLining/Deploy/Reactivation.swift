@@ -17,7 +17,7 @@ public struct Reactivation: Sendable {
 
     @discardableResult
     public func run() async throws -> String {
-        let topology = try await Topologies.current(session)
+        let topology = try await session.topology()
         let nodes = topology.nodes(in: .appserver)
         guard let first = nodes.first else { throw DeployError.noAppServers(nodeset: session.nodeset.name) }
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())

@@ -38,7 +38,7 @@ public struct Update: Sendable {
 
     public func run() async throws -> Report {
         let console = session.console
-        let topology = try await Topologies.current(session)
+        let topology = try await session.topology()
         let appServers = topology.nodes(in: .appserver)
         guard let first = appServers.first else { throw DeployError.noAppServers(nodeset: session.nodeset.name) }
         let target = try AppTarget.resolve(app: app.appName, in: session.nodeset, location: location)
@@ -68,23 +68,25 @@ public struct Update: Sendable {
         let console = session.console
         let appServers = topology.nodes(in: .appserver)
         let context = ServiceContext(session: session, agent: agent, topology: topology)
-        let services = try await AppServices.prepare(app: app, context: context, clear: clear)
+        let kinds = ServiceCatalog.kinds(of: app)
+        if clear { try await ServiceBackup(context: context).clear(app: app.appName, kinds: kinds) }
+        let serviceEnvironment = try await ServiceSetup(context: context).run(app: app.appName, kinds: kinds)
 
         let lists = try await forEachOrThrow(appServers, parallel: session.parallel, name: \.name) { node in
             try await agent.call("instances", [app.appName], request: Empty(), on: node.reach, as: InstanceList.self)
         }
-        let instance = InstanceName.next(app: app.appName, day: InstanceName.date(), existing: lists.flatMap(\.names))
+        let instance = InstanceName.next(app: app.appName, day: InstanceName.date(), existing: lists.flatMap { $0.names + [$0.lastIssued].compactMap { $0 } })
         console.say("deploying \(app.appName) as \(instance) to \(appServers.count) app server(s)")
 
         let configPath = configDirectory.map { _ in "/var/lib/silverlining/config/\(instance)" }
         let environment = InstanceEnvironment.variables(
-            instance: instance, app: app, target: target, services: services.environment, configDirectory: configPath)
+            instance: instance, app: app, target: target, services: serviceEnvironment, configDirectory: configPath)
         let record = InstanceRecord(
             name: instance, app: app.appName, port: 0, launch: app.launch.instanceLaunch, staticDirectory: app.staticDirectory,
-            writableRoot: app.services.keys.contains(ServiceKind.writableRoot.rawValue), healthCheck: app.healthCheck,
+            writableRoot: kinds.contains(.writableRoot), healthCheck: app.healthCheck,
             created: Date().timeIntervalSince1970)
         let install = InstallRequest(
-            record: record, packages: (app.packages + services.clientPackages).uniqued(), environment: environment,
+            record: record, packages: app.packages, environment: environment,
             host: target.canonicalHostname)
         let upload = InstanceUpload(ssh: session.ssh, app: app, instance: instance, configDirectory: configDirectory)
 
@@ -92,9 +94,6 @@ public struct Update: Sendable {
         let sent: [Int]
         do {
             sent = try await forEachOrThrow(Array(zip(appServers, lists)), parallel: session.parallel, name: \.0.name) { node, list in
-                for plan in services.appServerPlans {
-                    _ = try await agent.call("apply", request: plan, on: node.reach, as: ApplyReport.self, console: console)
-                }
                 let bytes = try await upload.send(to: node, previous: list.active ?? list.names.last)
                 try await agent.call("install", request: install, on: node.reach, as: InstallAnswer.self, console: console)
                 console.say("\(instance) is running, not yet routed", node: node.name)
@@ -165,13 +164,3 @@ extension AppConfig.Launch {
     }
 }
 
-/// The nodeset's topology for commands that need every node created.
-enum Topologies {
-    static func current(_ session: NodesetSession) async throws -> Topology {
-        let records = await session.store.all()
-        let recorded = Set(records.map(\.name))
-        let missing = session.nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
-        guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: session.nodeset.name) }
-        return Topology(nodeset: session.nodeset, records: records)
-    }
-}

@@ -68,4 +68,13 @@ public struct NodesetSession: Sendable {
     static func expandTilde(_ path: String) -> String {
         path.hasPrefix("~/") ? NSHomeDirectory() + path.dropFirst() : path
     }
+
+    /// Every node the nodeset names, as recorded; all must have been created.
+    public func topology() async throws -> Topology {
+        let records = await store.all()
+        let recorded = Set(records.map(\.name))
+        let missing = nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
+        guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: nodeset.name) }
+        return Topology(nodeset: nodeset, records: records)
+    }
 }

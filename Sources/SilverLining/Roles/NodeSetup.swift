@@ -18,7 +18,7 @@ public struct NodeSetup: Sendable {
     /// What changed (or would change) on each node, by node name.
     @discardableResult
     public func run() async throws -> [String: [String]] {
-        let topology = try await currentTopology()
+        let topology = try await session.topology()
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
         let console = session.console
         let dryRun = dryRun
@@ -47,14 +47,6 @@ public struct NodeSetup: Sendable {
         return changes
     }
 
-    /// Every node the nodeset names, as recorded; all must have been created.
-    func currentTopology() async throws -> Topology {
-        let records = await session.store.all()
-        let recorded = Set(records.map(\.name))
-        let missing = session.nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
-        guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: session.nodeset.name) }
-        return Topology(nodeset: session.nodeset, records: records)
-    }
 
     private func updateLocalHosts(_ topology: Topology) throws -> String? {
         let current = (try? String(contentsOfFile: localHostsFile, encoding: .utf8)) ?? ""

@@ -53,7 +53,7 @@ public struct ServiceContext: Sendable {
     /// The context for a nodeset whose nodes have all been created: its recorded topology
     /// and the node agent this build of silver uploads.
     public static func open(session: NodesetSession) async throws -> ServiceContext {
-        let topology = try await NodeSetup(session: session).currentTopology()
+        let topology = try await session.topology()
         return ServiceContext(session: session, agent: NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate()), topology: topology)
     }
 

@@ -9,10 +9,13 @@
 public struct InstanceList: Codable, Sendable, Equatable {
     public var names: [String]
     public var active: String?
+    /// The newest name ever installed here, even if since removed, so names are never reused.
+    public var lastIssued: String?
 
-    public init(names: [String], active: String?) {
+    public init(names: [String], active: String?, lastIssued: String? = nil) {
         self.names = names
         self.active = active
+        self.lastIssued = lastIssued
     }
 }
 

@@ -44,6 +44,9 @@ public struct InstanceInstaller: Sendable {
         try FileSystem.writeAtomically(
             registry.environmentPath(record.name), bytes: [UInt8](try encoder.encode(environment)), mode: 0o640, uid: 0, gid: gid)
         try FileSystem.writeAtomically(registry.recordPath(record.name), bytes: [UInt8](try encoder.encode(record)), mode: 0o644, uid: 0, gid: 0)
+        if (registry.lastIssued(of: record.app) ?? "") < record.name {
+            try FileSystem.writeAtomically(registry.lastIssuedPath(record.app), bytes: Array(record.name.utf8), mode: 0o644, uid: 0, gid: 0)
+        }
 
         let unit = Self.unit(record.name)
         _ = try await runner.run(Command("systemctl", ["reset-failed", unit]))

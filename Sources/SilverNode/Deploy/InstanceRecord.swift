@@ -54,6 +54,11 @@ public struct InstanceRegistry: Sendable {
 
     public func instanceDirectory(_ name: String) -> String { paths.path("/var/www/\(name)") }
     public func recordPath(_ name: String) -> String { recordsDirectory + "/\(name).json" }
+    public func lastIssuedPath(_ app: String) -> String { recordsDirectory + "/.last-\(app)" }
+
+    public func lastIssued(of app: String) -> String? {
+        FileSystem.read(lastIssuedPath(app)).map { String(decoding: $0, as: UTF8.self).trimmed }.flatMap { $0.isEmpty ? nil : $0 }
+    }
     public func environmentPath(_ name: String) -> String { recordsDirectory + "/\(name).env" }
 
     public func record(_ name: String) -> InstanceRecord? {

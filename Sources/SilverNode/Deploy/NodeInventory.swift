@@ -22,7 +22,8 @@ public struct NodeInventory: Sendable {
         let directories = ((try? FileManager.default.contentsOfDirectory(atPath: paths.path("/var/www"))) ?? [])
             .filter { $0.hasPrefix(prefix) }
         let recorded = registry.all().filter { $0.app == app }.map(\.name)
-        return InstanceList(names: (directories + recorded).uniqued().sorted(), active: registry.activeName(of: app))
+        return InstanceList(
+            names: (directories + recorded).uniqued().sorted(), active: registry.activeName(of: app), lastIssued: registry.lastIssued(of: app))
     }
 
     public func query(_ request: QueryRequest) async throws -> NodeQuery {
