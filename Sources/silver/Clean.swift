@@ -11,7 +11,7 @@ struct CleanInstances: AsyncParsableCommand {
     @Argument(help: "Only this app (default: every app).")
     var app: String?
 
-    @Option(help: "Old instances to keep per app on each node (default: 0).")
+    @Option(help: "Old instances to keep per app on each node.")
     var keep = 0
 
     @OptionGroup var options: WorkOptions

@@ -13,7 +13,7 @@ struct Logs: AsyncParsableCommand {
     @Flag(name: .shortAndLong, help: "Keep printing new lines until interrupted.")
     var follow = false
 
-    @Option(name: [.customShort("n"), .long], help: "Lines from the end of each log (default: 50).")
+    @Option(name: [.customShort("n"), .long], help: "Lines from the end of each log.")
     var lines = 50
 
     @OptionGroup var options: WorkOptions

@@ -4,7 +4,7 @@ import SilverLining
 
 /// Options every command that works on a nodeset's nodes shares.
 struct WorkOptions: ParsableArguments {
-    @Option(name: .long, help: "How many nodes to work on at once (default: 16).")
+    @Option(name: .long, help: "How many nodes to work on at once.")
     var parallel: Int = NodesetSession.defaultParallel
 
     @Flag(name: .shortAndLong, help: "Print every step, not only changes and failures.")

@@ -34,13 +34,13 @@ struct Update: AsyncParsableCommand {
     @Option(help: "How many app servers switch at once after the first (default: all the rest).")
     var batch: Int?
 
-    @Option(help: "Old instances to keep on each node (default: 5).")
+    @Option(help: "Old instances to keep on each node.")
     var keep = 5
 
     @Flag(help: "Break the nodeset's deploy lock if another run holds it (it says who held it).")
     var forceUnlock = false
 
-    @Option(help: "Seconds to wait for another deploy's lock before giving up (default: 0).")
+    @Option(help: "Seconds to wait for another deploy's lock before giving up.")
     var lockWait = 0
 
     @Flag(help: "Empty the app's services' data before deploying.")

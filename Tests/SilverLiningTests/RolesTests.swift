@@ -228,7 +228,8 @@ import Testing
         let postgres = plan("postgresql1.foobar.com")
         #expect(postgres.packages.contains("postgresql") && postgres.services.contains("postgresql"))
         let hba = try #require(postgres.files.first { $0.path.hasSuffix("/pg_hba.conf") })
-        #expect(hba.content.contains("host    all  all  10.0.0.2/32  scram-sha-256\nhost    all  all  10.0.0.3/32  scram-sha-256\n"))
+        #expect(hba.content.contains("host    sameuser  all       10.0.0.2/32      scram-sha-256\nhost    sameuser  all       10.0.0.3/32      scram-sha-256\n"))
+        #expect(hba.content.contains("host    all       postgres  0.0.0.0/0        reject"))
         #expect(!hba.content.contains("10.0.0.6"), "the balancer may not reach the database")
         #expect(postgres.files.contains { $0.content.contains("listen_addresses = 'localhost,10.0.0.5'") })
     }

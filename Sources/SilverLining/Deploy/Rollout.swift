@@ -35,10 +35,17 @@ public struct Rollout: Sendable {
         } catch {
             result = .failure(error)
         }
-        // Back into rotation whatever happened: the node serves its old instance if the switch failed.
+        // Back into rotation whatever happened: the node serves its old instance if the switch
+        // failed. A node that now serves something is waited for until the balancer's health
+        // check sees it, so that when the rollout ends every switched node takes requests.
         if let balancer {
-            _ = try? await agent.call(
-                "balancer", request: BalancerRequest(server: node.name, state: .ready), on: balancer.reach, as: BalancerAnswer.self)
+            let serves = (try? result.get()) != nil && instance != nil
+            let answer = try? await agent.call(
+                "balancer", request: BalancerRequest(server: node.name, state: .ready, upTimeoutSeconds: serves ? 10 : 0),
+                on: balancer.reach, as: BalancerAnswer.self)
+            if serves, let answer, !answer.isUp {
+                session.console.warn("the balancer still sees \(node.name) as \(answer.status); its health check \(RouterConfiguration.readyPath) fails")
+            }
         }
         let previous = try result.get().previous
         session.console.say("serves \(instance ?? "nothing") (was \(previous ?? "nothing"))", node: node.name)

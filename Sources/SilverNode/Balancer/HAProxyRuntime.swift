@@ -52,32 +52,45 @@ public struct HAProxyRuntime: Sendable {
         guard answer.isEmpty else { throw AgentError.failed("HAProxy refused to set \(server) to \(state.rawValue): \(answer)") }
     }
 
-    /// The server's current sessions, from `show stat`'s `scur` column.
-    public func sessions(_ server: String) throws -> Int {
+    /// The server's current sessions (`scur`) and status, from `show stat`.
+    public func stat(_ server: String) throws -> BalancerAnswer {
         let lines = try send("show stat").split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("# ") else { throw AgentError.failed("unexpected answer to show stat") }
         let columns = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
-        guard let scur = columns.firstIndex(of: "scur") else { throw AgentError.failed("show stat has no scur column") }
+        guard let scur = columns.firstIndex(of: "scur"), let status = columns.firstIndex(of: "status") else {
+            throw AgentError.failed("show stat has no scur or status column")
+        }
         for line in lines.dropFirst() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            if fields.count > scur, fields[0] == Substring(backend), fields[1] == Substring(server) {
-                return Int(fields[scur]) ?? 0
+            if fields.count > max(scur, status), fields[0] == Substring(backend), fields[1] == Substring(server) {
+                return BalancerAnswer(sessions: Int(fields[scur]) ?? 0, status: String(fields[status]))
             }
         }
         throw AgentError.failed("the balancer has no server \(server) in \(backend); run `silver setup-node` so it knows every app server")
     }
 
-    /// Sets the state; after a drain, waits until the server's requests have finished.
+    /// Sets the state; after a drain, waits until the server's requests have finished; after
+    /// a ready, waits (when asked) until its health check passes.
     public func handle(_ request: BalancerRequest) async throws -> BalancerAnswer {
         try setState(request.server, request.state)
-        guard request.state == .drain else { return BalancerAnswer(sessions: try sessions(request.server)) }
         let clock = ContinuousClock()
-        let end = clock.now.advanced(by: .seconds(request.idleTimeoutSeconds))
-        var current = try sessions(request.server)
-        while current > 0 && clock.now < end {
-            try await Task.sleep(for: .milliseconds(50))
-            current = try sessions(request.server)
+        switch request.state {
+        case .drain:
+            let end = clock.now.advanced(by: .seconds(request.idleTimeoutSeconds))
+            var current = try stat(request.server)
+            while current.sessions > 0 && clock.now < end {
+                try await Task.sleep(for: .milliseconds(50))
+                current = try stat(request.server)
+            }
+            return current
+        case .ready:
+            let end = clock.now.advanced(by: .seconds(request.upTimeoutSeconds))
+            var current = try stat(request.server)
+            while !current.isUp && clock.now < end {
+                try await Task.sleep(for: .milliseconds(100))
+                current = try stat(request.server)
+            }
+            return current
         }
-        return BalancerAnswer(sessions: current)
     }
 }

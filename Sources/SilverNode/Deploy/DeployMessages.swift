@@ -201,17 +201,30 @@ public struct BalancerRequest: Codable, Sendable {
     public var state: State
     /// After draining, wait up to this long for the server's current requests to finish.
     public var idleTimeoutSeconds: Int
+    /// After making it ready, wait up to this long for HAProxy's health check to pass, so
+    /// that a server that was down (nothing deployed yet) is in rotation when the call ends.
+    public var upTimeoutSeconds: Int
 
-    public init(server: String, state: State, idleTimeoutSeconds: Int = 30) {
+    public init(server: String, state: State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0) {
         self.server = server
         self.state = state
         self.idleTimeoutSeconds = idleTimeoutSeconds
+        self.upTimeoutSeconds = upTimeoutSeconds
     }
 }
 
 public struct BalancerAnswer: Codable, Sendable, Equatable {
     /// Requests the server was still handling when the agent answered.
     public var sessions: Int
+    /// HAProxy's status for the server when the agent answered (`UP`, `DOWN`, `DRAIN`, ...).
+    public var status: String
+
+    public init(sessions: Int, status: String) {
+        self.sessions = sessions
+        self.status = status
+    }
+
+    public var isUp: Bool { status.hasPrefix("UP") }
 }
 
 public enum Timestamp {

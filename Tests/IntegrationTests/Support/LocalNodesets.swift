@@ -112,7 +112,11 @@ struct LocalLeftovers: Equatable, CustomStringConvertible {
         let processes = entries.compactMap(Int32.init).compactMap { pid -> String? in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return nil }
             let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return line.contains(nodesDirectory + "/") ? "\(pid) \(line)" : nil
+            if line.contains(nodesDirectory + "/") { return "\(pid) \(line)" }
+            // A node's own processes (its systemd above all) have its overlay as their root.
+            let mounts = (try? String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8)) ?? ""
+            let root = mounts.split(separator: "\n").first { $0.split(separator: " ").dropFirst(4).first == "/" } ?? ""
+            return root.contains("upperdir=\(nodesDirectory)/") ? "\(pid) \(line) (inside a node)" : nil
         }
         let links = ((try? FileManager.default.contentsOfDirectory(atPath: "/sys/class/net")) ?? []).filter {
             $0 == bridge || (FileManager.default.fileExists(atPath: "/sys/class/net/\($0)/master")
@@ -128,6 +132,21 @@ struct LocalLeftovers: Equatable, CustomStringConvertible {
     static func pid(ofNode node: String, nodeset: String, host: LocalHost = LocalHost()) -> Int32? {
         of(nodeset: nodeset, host: host).processes.first { $0.contains("systemd-nspawn") && $0.contains("/\(node)/upper") }
             .flatMap { Int32($0.split(separator: " ")[0]) }
+    }
+
+    /// Cuts a node's power: its systemd dies at once, and nspawn with it. (Killing only
+    /// nspawn would leave the node running, orphaned.)
+    static func powerOff(node: String, nodeset: String, host: LocalHost = LocalHost()) throws {
+        let nspawn = try #require(pid(ofNode: node, nodeset: nodeset, host: host))
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        let children = entries.compactMap(Int32.init).filter { child in
+            let stat = (try? String(contentsOfFile: "/proc/\(child)/stat", encoding: .utf8)) ?? ""
+            // The parent's pid is the second field after the command's closing parenthesis.
+            guard let close = stat.lastIndex(of: ")") else { return false }
+            return stat[stat.index(after: close)...].split(separator: " ").dropFirst().first == Substring(String(nspawn))
+        }
+        let nodeInit = try #require(children.first, "nspawn \(nspawn) of \(node) has no child")
+        kill(nodeInit, SIGKILL)
     }
 
     var isEmpty: Bool { processes.isEmpty && links.isEmpty && directories.isEmpty && mounts.isEmpty }

@@ -142,8 +142,13 @@ struct LocalNode: Sendable {
     /// more where the node's systemd cannot kill in its cgroups (hosts whose PID 1 is not
     /// systemd: "Failed to kill control group ... Input/output error").
     func stop(grace: Duration = .seconds(3)) async {
-        guard let pid = pid() else { return }
-        await ProcessTable.terminate(pid, grace: grace)
+        if let pid = pid() { await ProcessTable.terminate(pid, grace: grace) }
+        // nspawn killed on its own leaves the node's systemd running, reparented to this
+        // machine's init, with the node's address still on the bridge: found by its root.
+        for orphan in ProcessTable.overlayRoots(upper: upper) {
+            kill(orphan, SIGKILL)
+            _ = await ProcessTable.waitForExit(orphan, deadline: grace)
+        }
     }
 
     func remove() throws {

@@ -21,6 +21,16 @@ enum ProcessTable {
         }.sorted()
     }
 
+    /// Init processes of containers whose root is an overlay with this upper directory.
+    static func overlayRoots(upper: String) -> [Int32] {
+        find(["systemd"]).filter { pid in
+            guard let mounts = try? String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8),
+                let root = mounts.split(separator: "\n").first(where: { $0.split(separator: " ").dropFirst(4).first == "/" })
+            else { return false }
+            return root.contains("upperdir=\(upper),") && commandLine(of: pid).map { !$0.contains("nspawn") } ?? false
+        }
+    }
+
     static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         // A zombie has exited; only its parent's wait is missing.
