@@ -28,7 +28,8 @@ public struct NodesetLock: Sendable {
             let answer = try await agent.call("lock", request: LockRequest(action: .acquire, holder: holder), on: node, as: LockAnswer.self)
             if answer.done { return }
             guard let current = answer.holder else { continue }
-            let gone = current.machine == holder.machine && kill(current.pid, 0) != 0
+            // A zombie counts as gone: a killed run's parent may never reap it.
+            let gone = current.machine == holder.machine && !ProcessTable.isAlive(current.pid)
             if force || gone {
                 console.warn("breaking the deploy lock held by \(current)" + (gone ? " (that run is gone)" : ""))
                 _ = try await agent.call("lock", request: LockRequest(action: .breakLock, holder: holder), on: node, as: LockAnswer.self)
