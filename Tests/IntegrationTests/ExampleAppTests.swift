@@ -11,12 +11,14 @@ struct ExampleAppTests {
         let (conf, nodeset) = try fixture.conf(appservers: 3, services: ["mysql"], balancer: true)
         let host = "www.\(fixture.name).test"
         let silver = SilverCommand(home: fixture.home.path)
-        try await fixture.run(nodeset) { session in
+        try await fixture.run(nodeset) { _ in
             try await silver.check(["create-node", conf])
             try await silver.check(["setup-node", conf])
             let update = try await silver.check(["update", ExampleApp.directory, conf])
             #expect(update.contains("table visits ready"), "update_fetch's answer is printed:\n\(update)")
-            let balancer = await session.store.all().first { $0.role == .balancer }!.address
+            // Opened now: the nodes were recorded by the silver processes above.
+            let session = try fixture.session(nodeset)
+            let balancer = try #require(await session.store.all().first { $0.role == .balancer }).address
 
             // 30 visits through the balancer reach all three app servers, each adding a row.
             var writers: [String: Int] = [:]
@@ -52,7 +54,8 @@ struct ExampleAppTests {
             let password = try await session.output("cat", ["/var/lib/silverlining/secrets/mysql/hello"], on: mysqlNode)
             let masked = try await silver.check(["show-env", conf, "hello"])
             #expect(masked.contains("CONFIG_MYSQL_PASSWORD=********") && !masked.contains(password), "\(masked)")
-            #expect(masked.contains("CONFIG_MYSQL_HOST=\(await session.store.record(named: mysqlNode)!.address)"))
+            let mysqlAddress = try #require(await session.store.record(named: mysqlNode)).address
+            #expect(masked.contains("CONFIG_MYSQL_HOST=\(mysqlAddress)\n"))
             let revealed = try await silver.check(["show-env", conf, "hello", "--reveal"])
             #expect(revealed.contains("CONFIG_MYSQL_PASSWORD=\(password)\n"))
         }

@@ -15,7 +15,7 @@ struct UpdateTests {
         try await fixture.run(nodeset) { session in
             try await NodeCreation(session: session).run()
             try await NodeSetup(session: session, localHostsFile: "/dev/null").run()
-            let balancer = await session.store.all().first { $0.role == .balancer }!.address
+            let balancer = try #require(await session.store.all().first { $0.role == .balancer }).address
 
             let first = try await Update(session: session, app: try v1.load()).run()
             #expect(first.nodes.count == 3)
@@ -70,7 +70,7 @@ struct UpdateTests {
         try await fixture.run(nodeset) { session in
             try await NodeCreation(session: session).run()
             try await NodeSetup(session: session, localHostsFile: "/dev/null").run()
-            let balancer = await session.store.all().first { $0.role == .balancer }!.address
+            let balancer = try #require(await session.store.all().first { $0.role == .balancer }).address
             let serving = try await Update(session: session, app: try good.load()).run().instance
 
             func servesOnlyGood() async throws {

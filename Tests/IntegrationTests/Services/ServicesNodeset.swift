@@ -29,10 +29,12 @@ struct ServicesNodeset: SuiteTrait, TestScoping {
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
         guard IntegrationEnvironment.available else { return try await function() }
         let fixture = LocalNodesetFixture("svc")
-        let nodeset = fixture.nodeset(appservers: 2, services: ["mysql": 1, "postgis": 1], balancer: true)
+        let nodeset = fixture.nodeset(
+            appservers: 2, services: ["mysql": 1, "postgis": 1], balancer: true,
+            locations: [Location(url: "http://www.\(fixture.name).test/", appName: ServicesTests.app)])
         try await fixture.run(nodeset) { session in
             try await NodeCreation(session: session).run()
-            try await NodeSetup(session: session).run()
+            try await NodeSetup(session: session, localHostsFile: "/dev/null").run()
             let shared = Shared(session: session, context: try await ServiceContext.open(session: session))
             try await ServicesNodeset.$current.withValue(shared) { try await function() }
         }

@@ -172,12 +172,47 @@ struct ServicesTests {
 
     /// Only the mysql node is created, and stopped at once: the machine runs many nodes and
     /// each booted one costs inotify instances that the host has few of.
+    @Test func updateGivesTheAppItsServicesAndKeepsTheirData() async throws {
+        let shared = try ServicesNodeset.shared()
+        let session = shared.session
+        let appservers = shared.nodes(.appserver)
+        let mysqlNode = shared.nodes(.service("mysql"))[0]
+        let balancer = shared.nodes(.balancer)[0].address
+        let host = "www.\(session.nodeset.name).test"
+        let v1 = try ServiceApp(version: "1")
+        let v2 = try ServiceApp(version: "2")
+        defer { v1.remove(); v2.remove() }
+
+        let first = try await Update(session: session, app: try v1.load()).run()
+        #expect(first.fetched.first?.contains("version=1") == true)
+        let (status, body) = try await Visitor.get(balancer, host: host)
+        #expect(status == 200 && body.contains("version=1 mysql=\(mysqlNode.address)"), "\(body)")
+        let rowsBefore = try #require(ServiceApp.rows(in: body))
+        let password = try await session.output("cat", ["/var/lib/silverlining/secrets/mysql/\(Self.app)"], on: mysqlNode.name)
+        for node in appservers {
+            try await session.ssh.check(
+                Command("tee", ["/var/lib/silverlining/apps/\(Self.app)/kept-by-update.txt"], input: "kept\n"), on: node.reach)
+        }
+
+        // Another version: same database, same rows, same password, same files.
+        _ = try await Update(session: session, app: try v2.load()).run()
+        for _ in 0..<4 {
+            let (status, body) = try await Visitor.get(balancer, host: host)
+            #expect(status == 200 && body.contains("version=2") && body.contains("files=kept"), "\(body)")
+            #expect((ServiceApp.rows(in: body) ?? 0) > rowsBefore, "rows written before the update are still there: \(body)")
+        }
+        #expect(try await session.output("cat", ["/var/lib/silverlining/secrets/mysql/\(Self.app)"], on: mysqlNode.name) == password)
+    }
+
     @Test func aServiceNodeThatIsDownIsNamed() async throws {
         let fixture = LocalNodesetFixture("down")
-        let nodeset = fixture.nodeset(appservers: 1, services: ["mysql": 1])
+        let nodeset = fixture.nodeset(
+            appservers: 1, services: ["mysql": 1], locations: [Location(url: "http://www.\(fixture.name).test/", appName: Self.app)])
         let mysqlName = try #require(nodeset.nodes(in: .service("mysql")).first?.name)
+        let app = try ServiceApp(version: "1")
+        defer { app.remove() }
         try await fixture.run(nodeset) { session in
-            try await NodeCreation(session: session).run(names: [mysqlName])
+            try await NodeCreation(session: session).run()
             let mysqlNode = try #require(await session.store.record(named: mysqlName))
             try await LocalProvider().stop(mysqlNode, context: session.providerContext)
             #expect(try await session.provider.state(of: mysqlNode, context: session.providerContext) == .stopped)
@@ -193,6 +228,12 @@ struct ServicesTests {
             #expect(error == .nodeDown(node: mysqlNode.name, address: mysqlNode.address, purpose: "which runs mysql"))
             #expect(error?.description.contains(mysqlNode.name) == true)
             #expect(started.duration(to: clock.now) < .seconds(10))
+
+            // update stops there too, before anything reaches the app server.
+            let updateError = await #expect(throws: (any Error).self) { try await Update(session: session, app: try app.load()).run() }
+            #expect(updateError.map { String(describing: $0) }?.contains(mysqlNode.name) == true, "\(String(describing: updateError))")
+            let appserver = try #require(nodeset.nodes(in: .appserver).first?.name)
+            #expect(try await session.output("ls", ["/var/www"], on: appserver).isEmpty, "no instance was uploaded")
         }
         #expect(LocalLeftovers.of(nodeset: nodeset.name).isEmpty)
     }
