@@ -43,6 +43,7 @@ struct UpdateTests {
             let rolledBack = try await Reactivation(session: session, app: "hello", instance: "prev").run()
             let result = try await load
             print("zero downtime under load: \(result)")
+            #expect(second.instance > first.instance, "instance names grow: \(first.instance), \(second.instance)")
             #expect(rolledBack == first.instance)
             #expect(result.requests > 100)
             #expect(result.non2xx == 0 && result.socketErrors == 0, "\(result.output)")

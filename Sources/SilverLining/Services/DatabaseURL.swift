@@ -18,6 +18,21 @@ public struct DatabaseURL: Sendable, Equatable {
         self.database = database
     }
 
+    /// What a database service gives an app, with Silver Lining's names:
+    /// `CONFIG_<PREFIX>_DBNAME`, `_USER`, `_PASSWORD`, `_HOST`, `_PORT`, `_SQLALCHEMY`, and
+    /// `DATABASE_URL`.
+    func environment(prefix: String) -> [EnvironmentVariable] {
+        [
+            EnvironmentVariable(name: "CONFIG_\(prefix)_DBNAME", value: database),
+            EnvironmentVariable(name: "CONFIG_\(prefix)_USER", value: user),
+            EnvironmentVariable(name: "CONFIG_\(prefix)_PASSWORD", value: password),
+            EnvironmentVariable(name: "CONFIG_\(prefix)_HOST", value: host),
+            EnvironmentVariable(name: "CONFIG_\(prefix)_PORT", value: String(port)),
+            EnvironmentVariable(name: "CONFIG_\(prefix)_SQLALCHEMY", value: string),
+            EnvironmentVariable(name: "DATABASE_URL", value: string),
+        ]
+    }
+
     public var string: String {
         let hostPart = host.contains(":") ? "[\(host)]" : host
         return "\(scheme)://\(Self.encoded(user)):\(Self.encoded(password))@\(hostPart):\(port)/\(Self.encoded(database))"

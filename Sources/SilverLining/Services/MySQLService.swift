@@ -138,16 +138,7 @@ public struct MySQLService: AppService {
     static let characterSet = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 
     static func environment(database: String, user: String, password: String, host: String, port: Int) -> [EnvironmentVariable] {
-        let url = DatabaseURL(scheme: "mysql", user: user, password: password, host: host, port: port, database: database).string
-        return [
-            EnvironmentVariable(name: "CONFIG_MYSQL_DBNAME", value: database),
-            EnvironmentVariable(name: "CONFIG_MYSQL_USER", value: user),
-            EnvironmentVariable(name: "CONFIG_MYSQL_PASSWORD", value: password),
-            EnvironmentVariable(name: "CONFIG_MYSQL_HOST", value: host),
-            EnvironmentVariable(name: "CONFIG_MYSQL_PORT", value: String(port)),
-            EnvironmentVariable(name: "CONFIG_MYSQL_SQLALCHEMY", value: url),
-            EnvironmentVariable(name: "DATABASE_URL", value: url),
-        ]
+        DatabaseURL(scheme: "mysql", user: user, password: password, host: host, port: port, database: database).environment(prefix: "MYSQL")
     }
 
     /// A MariaDB string literal: backslashes and quotes escaped (MariaDB treats `\` as an

@@ -183,16 +183,7 @@ public struct PostgreSQLService: AppService {
     }
 
     static func environment(database: String, user: String, password: String, host: String, port: Int) -> [EnvironmentVariable] {
-        let url = DatabaseURL(scheme: "postgresql", user: user, password: password, host: host, port: port, database: database).string
-        return [
-            EnvironmentVariable(name: "CONFIG_PG_DBNAME", value: database),
-            EnvironmentVariable(name: "CONFIG_PG_USER", value: user),
-            EnvironmentVariable(name: "CONFIG_PG_PASSWORD", value: password),
-            EnvironmentVariable(name: "CONFIG_PG_HOST", value: host),
-            EnvironmentVariable(name: "CONFIG_PG_PORT", value: String(port)),
-            EnvironmentVariable(name: "CONFIG_PG_SQLALCHEMY", value: url),
-            EnvironmentVariable(name: "DATABASE_URL", value: url),
-        ]
+        DatabaseURL(scheme: "postgresql", user: user, password: password, host: host, port: port, database: database).environment(prefix: "PG")
     }
 
     /// A PostgreSQL string literal (standard_conforming_strings is on, so only quotes double).

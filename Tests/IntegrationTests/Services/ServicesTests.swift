@@ -233,7 +233,8 @@ struct ServicesTests {
             let updateError = await #expect(throws: (any Error).self) { try await Update(session: session, app: try app.load()).run() }
             #expect(updateError.map { String(describing: $0) }?.contains(mysqlNode.name) == true, "\(String(describing: updateError))")
             let appserver = try #require(nodeset.nodes(in: .appserver).first?.name)
-            #expect(try await session.output("ls", ["/var/www"], on: appserver).isEmpty, "no instance was uploaded")
+            #expect(try await session.output("find", ["/var", "-maxdepth", "2", "-path", "/var/www/\(Self.app).*"], on: appserver).isEmpty,
+                "no instance was uploaded")
         }
         #expect(LocalLeftovers.of(nodeset: nodeset.name).isEmpty)
     }
