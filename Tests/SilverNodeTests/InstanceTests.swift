@@ -184,3 +184,12 @@ struct NodeInventoryCleanTests {
         #expect(abs(now - Date().timeIntervalSince1970) < 5)
     }
 }
+
+@Suite struct ActivationPathTests {
+    @Test(
+        "nginx is asked at the health check path under the location",
+        arguments: [("/", "/health", "/health"), ("/blog/", "/health", "/blog/health"), ("/blog", "ping", "/blog/ping"), ("/", "/", "/")])
+    func healthCheckUnderLocation(location: String, path: String, expected: String) {
+        #expect(Activation.join(location, path) == expected)
+    }
+}

@@ -37,7 +37,9 @@ public struct Activation: Sendable {
             try setActive(previous, app: request.app)
             throw error
         }
-        if let name = request.instance { try await waitUntilServed(app: request.app, instance: name) }
+        if let name = request.instance, let record = registry.record(name) {
+            try await waitUntilServed(app: request.app, instance: name, healthCheck: record.healthCheck)
+        }
         if let previous, let old = registry.record(previous) {
             await waitForIdle(port: old.port, deadline: .seconds(30))
             // Not waited for: gunicorn finishes its last requests on its own time.
@@ -71,14 +73,17 @@ public struct Activation: Sendable {
     }
 
     /// `systemctl reload nginx` returns before the new workers serve; ask nginx which instance
-    /// answers each of the app's locations until it is the new one.
-    func waitUntilServed(app: String, instance: String) async throws {
+    /// answers each of the app's locations until it is the new one. Asked at the app's health
+    /// check path, which is there to be requested, rather than at a page whose visits the
+    /// app may count or act on.
+    func waitUntilServed(app: String, instance: String, healthCheck: String) async throws {
         let locations = try routerSettings().locations.filter { $0.app == app }
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: .seconds(15))
         for location in locations {
             while true {
-                if case .success(let response) = LocalHTTP.get(port: 80, path: location.path, host: location.hostname, timeoutSeconds: 5),
+                let path = Self.join(location.path, healthCheck)
+                if case .success(let response) = LocalHTTP.get(port: 80, path: path, host: location.hostname, timeoutSeconds: 5),
                     response.header(RouterConfiguration.instanceHeader) == instance
                 {
                     break
@@ -89,6 +94,12 @@ public struct Activation: Sendable {
                 try await Task.sleep(for: .milliseconds(50))
             }
         }
+    }
+
+    /// A path under a location: `/blog/` and `/health` make `/blog/health`.
+    static func join(_ location: String, _ path: String) -> String {
+        let base = location.hasSuffix("/") ? String(location.dropLast()) : location
+        return base + (path.hasPrefix("/") ? path : "/" + path)
     }
 
     /// Waits until nothing is connected to the old instance's port (or the deadline passes).
