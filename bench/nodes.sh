@@ -6,31 +6,12 @@
 # (release) if needed. Prints a table and writes it to bench/results/nodes.txt. Figures
 # only: nothing here fails on a slow machine.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-export PATH=/opt/swift/usr/bin:$PATH
-scratch=${SCRATCH:-.build}
 runs=${RUNS:-10}
-swift build -c release --scratch-path "$scratch" --product silver >&2
-silver="$(swift build -c release --scratch-path "$scratch" --show-bin-path)/silver"
-
-work=$(mktemp -d /tmp/silver-bench-nodes.XXXXXX)
-export SILVER_HOME=$work/home
-confs=()
+source "$(dirname "$0")/lib.sh"
 masters=()
-cleanup() {
+bench_cleanup_extra() {
   for address in "${masters[@]}"; do ssh "${common[@]}" "${warm[@]}" -O exit "$address" 2>/dev/null || true; done
-  for conf in "${confs[@]}"; do
-    "$silver" destroy-node "$conf" --yes >/dev/null || echo "bench: could not destroy $conf; run: SILVER_HOME=$SILVER_HOME $silver destroy-node $conf --yes" >&2
-  done
-  rm -rf "$work"
 }
-trap cleanup EXIT
-# Other work on the machine slows nodes down: the figures say how busy it was.
-load_before=$(cut -d' ' -f1 /proc/loadavg)
-
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # A nodeset of N local nodes: app servers, plus a balancer when there are several.
 write_nodeset() {
@@ -93,7 +74,6 @@ start=$(now)
 destroy_seconds[8]=$(since "$start")
 confs=()
 
-mkdir -p bench/results
 {
   echo "local nodes: $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $load_before before and $(cut -d' ' -f1 /proc/loadavg) after, silver $(git rev-parse --short HEAD 2>/dev/null || echo '?')"
   printf '%-44s %8s\n' "what" "seconds"
