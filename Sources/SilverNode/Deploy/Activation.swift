@@ -41,6 +41,9 @@ public struct Activation: Sendable {
             try await waitUntilServed(app: request.app, instance: name, healthCheck: record.healthCheck)
         }
         if let previous, let old = registry.record(previous) {
+            // nginx's old workers still hold the balancer's keep-alive connections and route
+            // them by the old configuration, to the old instance, until they exit.
+            await waitForOldWorkers(deadline: .seconds(30))
             await waitForIdle(port: old.port, deadline: .seconds(30))
             // Not waited for: gunicorn finishes its last requests on its own time.
             try await runner.check(Command("systemctl", ["stop", "--no-block", InstanceInstaller.unit(previous)], step: "stop \(previous)"))
@@ -100,6 +103,24 @@ public struct Activation: Sendable {
     static func join(_ location: String, _ path: String) -> String {
         let base = location.hasSuffix("/") ? String(location.dropLast()) : location
         return base + (path.hasPrefix("/") ? path : "/" + path)
+    }
+
+    /// Waits until no nginx worker from before the last reload is left (their process title
+    /// says "shutting down"), or the deadline passes.
+    func waitForOldWorkers(deadline: Duration) async {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: deadline)
+        while clock.now < end, Self.processCount(titled: "nginx: worker process is shutting down") > 0 {
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    static func processCount(titled title: String) -> Int {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.filter { entry in
+            guard entry.first?.isNumber == true, let bytes = FileSystem.read("/proc/\(entry)/cmdline") else { return false }
+            return String(decoding: bytes, as: UTF8.self).hasPrefix(title)
+        }.count
     }
 
     /// Waits until nothing is connected to the old instance's port (or the deadline passes).
