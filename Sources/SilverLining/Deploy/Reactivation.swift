@@ -33,6 +33,12 @@ public struct Reactivation: Sendable {
         let lock = NodesetLock(agent: agent, node: first.reach, doing: "activate \(app) \(wanted)")
         try await lock.acquire(force: forceUnlock, wait: .zero, console: session.console)
         let rollout = Rollout(session: session, agent: agent, topology: topology, app: app, host: target.canonicalHostname)
+        // An older instance was stopped when it was switched away from: start it everywhere
+        // at once, so that each switch finds it running instead of waiting for it to boot.
+        // A start that fails here fails again, with its reason, in the switch.
+        _ = await forEach(nodes, parallel: session.parallel) { node in
+            try await session.ssh.check(Command("systemctl", ["start", InstanceInstaller.unit(wanted)], step: "start \(wanted)"), on: node.reach)
+        }
         let failure: (node: String, error: any Error)?
         do {
             try await rollout.switchNode(first, to: wanted)

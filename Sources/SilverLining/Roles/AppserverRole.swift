@@ -36,7 +36,10 @@ public enum AppserverRole {
     }
 
     /// One unit per instance (`silver-app@blog.2026-11-25_001`): the agent's `serve` verb
-    /// reads the instance's record and environment and becomes its process.
+    /// reads the instance's record and environment and becomes its process. ExecStop signals
+    /// that process itself and waits for it: where systemd cannot kill through the node's
+    /// cgroups (containers on some hosts: "Failed to kill control group ... Input/output
+    /// error") a plain stop would wait out TimeoutStopSec and leave the instance running.
     static let unit = """
         # Written by silver setup-node; changes here are replaced.
         [Unit]
@@ -49,6 +52,7 @@ public enum AppserverRole {
         Group=\(appUser)
         WorkingDirectory=/var/www/%i
         ExecStart=\(AgentBinary.remotePath) serve %i
+        ExecStop=/bin/sh -c 'kill -TERM ${MAINPID} 2>/dev/null; while kill -0 ${MAINPID} 2>/dev/null; do sleep 0.1; done'
         Restart=on-failure
         RestartSec=1
         TimeoutStopSec=30

@@ -63,6 +63,19 @@ public struct InstanceProcess: Sendable {
         try execute(command, environment: try environment(name), directory: registry.instanceDirectory(name), asAppUser: true)
     }
 
+    /// A program starts with the signal mask and ignored signals of the one that exec'd it.
+    /// Swift's runtime blocks most signals in this thread and silver ignores SIGPIPE: left
+    /// so, gunicorn would never see systemd's SIGTERM and every stop would wait out
+    /// TimeoutStopSec.
+    static func resetSignals() {
+        var none = sigset_t()
+        sigemptyset(&none)
+        pthread_sigmask(SIG_SETMASK, &none, nil)
+        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGCHLD, SIGUSR1, SIGUSR2] {
+            Glibc.signal(signal, SIG_DFL)
+        }
+    }
+
     func execute(_ command: [String], environment: [String: String], directory: String, asAppUser: Bool) throws -> Never {
         guard let program = command.first else { throw AgentError.failed("no command given") }
         guard chdir(directory) == 0 else { throw AgentError.system("cannot enter \(directory)", errno) }
@@ -77,6 +90,7 @@ public struct InstanceProcess: Sendable {
         // Only the instance's own environment, not the SSH session's.
         clearenv()
         for (name, value) in environment { setenv(name, value, 1) }
+        Self.resetSignals()
         execvp(program, arguments)
         throw AgentError.system("cannot run \(program)", errno)
     }
