@@ -54,7 +54,7 @@ for tool in "${TOOLS[@]}"; do
     measure "$tool"
     check_serving "$conf" "benchapp"
     one_bytes[$tool]+="$BYTES_SENT "; one_time[$tool]+="$SECONDS_TAKEN "
-    log "$name: $tool round $round: unchanged ${same_bytes[$tool]##* } one-file $BYTES_SENT bytes"
+    log "$name: $tool round $round: one-file change $BYTES_SENT bytes in $SECONDS_TAKEN s"
   done
 done
 app_bytes=$(find "$app" -type f -not -path '*/__pycache__/*' -printf '%s\n' | awk '{ s += $1 } END { print s }')

@@ -31,6 +31,9 @@ WRK_PID=
 stop_wrk() { [[ -n $WRK_PID ]] && kill -INT "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; }
 trap 'stop_wrk; cleanup_nodesets' EXIT
 
+# Prefixes each line with the seconds since the command started, to see where time goes.
+stamp() { local start=$(now) line; while IFS= read -r line; do printf '%6s %s\n' "$(since "$start")" "$line"; done; }
+
 # under_load LABEL COMMAND...: wrk around the command; appends a row to $rows.
 rows=()
 under_load() {
@@ -40,7 +43,8 @@ under_load() {
   WRK_PID=$!
   sleep 2
   start=$(now)
-  "$@" >>"$BENCH_WORK/$name-commands.log" 2>&1 || status=$?
+  echo "== $label: $*" >>"$BENCH_WORK/$name-commands.log"
+  "$@" 2>&1 | stamp >>"$BENCH_WORK/$name-commands.log" || status=$?
   took=$(since "$start")
   sleep 2
   stop_wrk
@@ -65,9 +69,9 @@ PY
 
 under_load idle sleep 8
 version=3; set_version 3
-under_load "silver update" run_silver "$conf" "$app"
+under_load "silver update" "$SILVER" update "$app" "$conf" --verbose
 check_serving "$conf" "benchapp 3 from"
-under_load "silver activate prev" "$SILVER" activate "$conf" benchapp prev
+under_load "silver activate prev" "$SILVER" activate "$conf" benchapp prev --verbose
 check_serving "$conf" "benchapp 2 from"
 version=4; set_version 4
 under_load "ansible deploy" run_ansible "$conf" "$app" "$N"
