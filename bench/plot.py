@@ -21,7 +21,7 @@ RESULTS = os.path.join(HERE, "results")
 def main():
     rows = list(csv.DictReader(open(os.path.join(RESULTS, "deploy-vs-peers.tsv")), delimiter="\t"))
     with open(os.path.join(RESULTS, "deploy-vs-peers.txt")) as f:
-        subtitle = f.readline().split(";")[0].replace("deploy vs peers: ", "")
+        subtitle = f.readline().split(";")[0].replace("deploy vs peers: ", "").split(", load")[0]
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
     for tool, color in (("silver", "tab:blue"), ("ansible", "tab:red"), ("pyinfra", "tab:green")):
         points = sorted((int(r["nodes"]), float(r["min"]), float(r["median"]), float(r["max"])) for r in rows if r["tool"] == tool)
