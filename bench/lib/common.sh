@@ -27,14 +27,16 @@ machine_line() {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)"
 }
 
-# Installs what the scripts need beyond scripts/build: rsync and wrk from Debian, and a venv
+# Installs what the scripts need beyond scripts/build: rsync, wrk and curl from Debian, and a venv
 # with ansible (ansible-core with the ansible.posix collection, for synchronize), pyinfra and
 # matplotlib from PyPI.
 ensure_tools() {
-  local missing=()
-  for tool in rsync wrk ssh; do command -v "$tool" >/dev/null || missing+=("$tool"); done
-  if ((${#missing[@]})); then
-    apt-get update -qq && apt-get install -y -qq rsync wrk openssh-client python3-venv >/dev/null
+  local missing=0 tool
+  for tool in rsync wrk ssh curl ip; do command -v "$tool" >/dev/null || missing=1; done
+  /usr/bin/python3 -c 'import ensurepip, venv' 2>/dev/null || missing=1
+  if ((missing)); then
+    log "installing rsync, wrk, curl, openssh-client, iproute2 and python3-venv"
+    apt-get update -qq && apt-get install -y -qq rsync wrk curl openssh-client iproute2 python3-venv >/dev/null
   fi
   if [[ ! -x $PEERS_VENV/bin/ansible-playbook || ! -x $PEERS_VENV/bin/pyinfra ]]; then
     log "installing ansible, pyinfra and matplotlib into $PEERS_VENV"
