@@ -24,6 +24,4 @@ mkdir -p bench/results
 # Other work on the machine slows nodes down: the figures say how busy it was.
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { printf "%.3f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+source bench/lib/timing.sh

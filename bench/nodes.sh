@@ -64,8 +64,8 @@ fan_out() {
 echo "bench: running true on ${#addresses[@]} nodes, $runs times each way" >&2
 fan_out "${warm[@]}" >/dev/null
 masters=("${addresses[@]}")
-warm_seconds=$(for _ in $(seq "$runs"); do fan_out "${warm[@]}"; echo; done | median)
-cold_seconds=$(for _ in $(seq "$runs"); do fan_out "${cold[@]}"; echo; done | median)
+warm_seconds=$(for _ in $(seq "$runs"); do fan_out "${warm[@]}"; echo; done | median 3)
+cold_seconds=$(for _ in $(seq "$runs"); do fan_out "${cold[@]}"; echo; done | median 3)
 
 for address in "${masters[@]}"; do ssh "${common[@]}" "${warm[@]}" -O exit "$address" 2>/dev/null || true; done
 masters=()

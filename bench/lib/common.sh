@@ -19,10 +19,7 @@ fi
 [[ -x $BENCH_ROOT/.build-node/release/silver-node ]] || { echo "bench: no node agent; run scripts/build first" >&2; exit 1; }
 
 log() { echo "bench: $*" >&2; }
-now() { date +%s.%N; }
-since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "-"; exit } printf "%.2f", NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b + 0 == 0 || a == "-" || b == "-") print "-"; else printf "%.2f", a / b }'; }
+source "$BENCH_ROOT/bench/lib/timing.sh"
 machine_line() {
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)"
 }

@@ -134,8 +134,9 @@ public struct Update: Sendable {
         _ = await forEach(appServers, parallel: session.parallel) { node in
             try await agent.call("clean", request: CleanRequest(app: app.appName, keep: keep), on: node.reach, as: CleanAnswer.self)
         }
-        console.say("\(app.appName): \(instance) serves on all \(appServers.count) app server(s)")
-        return Report(instance: instance, nodes: appServers.map(\.name), bytesSent: sent.reduce(0, +), fetched: fetched)
+        let bytes = sent.reduce(0, +)
+        console.say("\(app.appName): \(instance) serves on all \(appServers.count) app server(s); uploaded \(bytes) bytes")
+        return Report(instance: instance, nodes: appServers.map(\.name), bytesSent: bytes, fetched: fetched)
     }
 
     private func removeEverywhere(_ instance: String, agent: NodeAgent, nodes: [NodeRecord]) async {
