@@ -83,6 +83,7 @@ trap 'exit 130' INT TERM
 # create_nodeset NAME N: creates and sets up; sets CREATE_SECONDS and SETUP_SECONDS.
 create_nodeset() {
   local name=$1 n=$2 conf start
+  CREATE_SECONDS='' SETUP_FAILED_AFTER=0
   conf=$(write_nodeset "$name" "$n")
   # A nodeset left by an interrupted run goes first.
   "$SILVER" destroy-node "$conf" --yes >/dev/null 2>&1 || true
@@ -91,7 +92,11 @@ create_nodeset() {
   "$SILVER" create-node "$conf" >"$BENCH_WORK/$name-create.log" 2>&1 || { cat "$BENCH_WORK/$name-create.log" >&2; return 1; }
   CREATE_SECONDS=$(since "$start")
   start=$(now)
-  "$SILVER" setup-node "$conf" >"$BENCH_WORK/$name-setup.log" 2>&1 || { cat "$BENCH_WORK/$name-setup.log" >&2; return 1; }
+  "$SILVER" setup-node "$conf" >"$BENCH_WORK/$name-setup.log" 2>&1 || {
+    SETUP_FAILED_AFTER=$(since "$start")
+    cat "$BENCH_WORK/$name-setup.log" >&2
+    return 1
+  }
   SETUP_SECONDS=$(since "$start")
 }
 
