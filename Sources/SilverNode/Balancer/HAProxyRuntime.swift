@@ -73,24 +73,21 @@ public struct HAProxyRuntime: Sendable {
     /// a ready, waits (when asked) until its health check passes.
     public func handle(_ request: BalancerRequest) async throws -> BalancerAnswer {
         try setState(request.server, request.state)
-        let clock = ContinuousClock()
         switch request.state {
-        case .drain:
-            let end = clock.now.advanced(by: .seconds(request.idleTimeoutSeconds))
-            var current = try stat(request.server)
-            while current.sessions > 0 && clock.now < end {
-                try await Task.sleep(for: .milliseconds(50))
-                current = try stat(request.server)
-            }
-            return current
-        case .ready:
-            let end = clock.now.advanced(by: .seconds(request.upTimeoutSeconds))
-            var current = try stat(request.server)
-            while !current.isUp && clock.now < end {
-                try await Task.sleep(for: .milliseconds(100))
-                current = try stat(request.server)
-            }
-            return current
+        case .drain: return try await stat(request.server, within: .seconds(request.idleTimeoutSeconds)) { $0.sessions == 0 }
+        case .ready: return try await stat(request.server, within: .seconds(request.upTimeoutSeconds)) { $0.isUp }
         }
+    }
+
+    /// The server's stat once `done` holds for it, or when `deadline` has passed.
+    func stat(_ server: String, within deadline: Duration, until done: (BalancerAnswer) -> Bool) async throws -> BalancerAnswer {
+        let clock = ContinuousClock()
+        let end = clock.now.advanced(by: deadline)
+        var current = try stat(server)
+        while !done(current) && clock.now < end {
+            try await Task.sleep(for: .milliseconds(50))
+            current = try stat(server)
+        }
+        return current
     }
 }

@@ -110,17 +110,9 @@ public struct Activation: Sendable {
     func waitForOldWorkers(deadline: Duration) async {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
-        while clock.now < end, Self.processCount(titled: "nginx: worker process is shutting down") > 0 {
+        while clock.now < end, !ProcessTable.find(["nginx: worker process is shutting down"]).isEmpty {
             try? await Task.sleep(for: .milliseconds(50))
         }
-    }
-
-    static func processCount(titled title: String) -> Int {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.filter { entry in
-            guard entry.first?.isNumber == true, let bytes = FileSystem.read("/proc/\(entry)/cmdline") else { return false }
-            return String(decoding: bytes, as: UTF8.self).hasPrefix(title)
-        }.count
     }
 
     /// Waits until nothing is connected to the old instance's port (or the deadline passes).

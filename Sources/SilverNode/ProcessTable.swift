@@ -1,19 +1,25 @@
-import Foundation
+import FoundationEssentials
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// This machine's processes, read from /proc: how silver finds and stops the processes it
-/// started for local nodes without a service manager to ask.
-enum ProcessTable {
-    static func commandLine(of pid: Int32) -> String? {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"), !data.isEmpty else { return nil }
-        return String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+/// started for local nodes without a service manager to ask, tells a dead deploy's lock
+/// from a live one, and how the agent sees nginx's old workers leave.
+public enum ProcessTable {
+    static func text(_ path: String) -> String? {
+        FileSystem.read(path).map { String(decoding: $0, as: UTF8.self) }
     }
 
-    /// Processes whose command line contains every one of `fragments`.
-    static func find(_ fragments: [String]) -> [Int32] {
+    public static func commandLine(of pid: Int32) -> String? {
+        guard let bytes = FileSystem.read("/proc/\(pid)/cmdline"), !bytes.isEmpty else { return nil }
+        return String(decoding: bytes.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// Processes whose command line (or the title a process gave itself) contains every one
+    /// of `fragments`.
+    public static func find(_ fragments: [String]) -> [Int32] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return entries.compactMap(Int32.init).filter { pid in
             guard let line = commandLine(of: pid) else { return false }
@@ -22,24 +28,23 @@ enum ProcessTable {
     }
 
     /// Init processes of containers whose root is an overlay with this upper directory.
-    static func overlayRoots(upper: String) -> [Int32] {
+    public static func overlayRoots(upper: String) -> [Int32] {
         find(["systemd"]).filter { pid in
-            guard let mounts = try? String(contentsOfFile: "/proc/\(pid)/mountinfo", encoding: .utf8),
+            guard let mounts = text("/proc/\(pid)/mountinfo"),
                 let root = mounts.split(separator: "\n").first(where: { $0.split(separator: " ").dropFirst(4).first == "/" })
             else { return false }
             return root.contains("upperdir=\(upper),") && commandLine(of: pid).map { !$0.contains("nspawn") } ?? false
         }
     }
 
-    static func isAlive(_ pid: Int32) -> Bool {
+    public static func isAlive(_ pid: Int32) -> Bool {
         guard kill(pid, 0) == 0 else { return false }
         // A zombie has exited; only its parent's wait is missing.
-        let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
-        return !stat.contains(") Z ")
+        return !(text("/proc/\(pid)/stat") ?? "").contains(") Z ")
     }
 
     /// SIGTERM, then another, then SIGKILL, waiting `grace` after each for the process to go.
-    static func terminate(_ pid: Int32, grace: Duration) async {
+    public static func terminate(_ pid: Int32, grace: Duration) async {
         for signal in [SIGTERM, SIGTERM, SIGKILL] {
             guard isAlive(pid) else { return }
             kill(pid, signal)
@@ -47,7 +52,7 @@ enum ProcessTable {
         }
     }
 
-    static func waitForExit(_ pid: Int32, deadline: Duration) async -> Bool {
+    public static func waitForExit(_ pid: Int32, deadline: Duration) async -> Bool {
         let clock = ContinuousClock()
         let end = clock.now.advanced(by: deadline)
         while clock.now < end {
