@@ -11,10 +11,5 @@ public struct NodePaths: Sendable {
         root == "/" ? absolute : root + absolute
     }
 
-    public var config: String { path("/etc/silverlining") }
-    public var state: String { path("/var/lib/silverlining") }
-    public var logs: String { path("/var/log/silverlining") }
-    public var topology: String { path("/etc/silverlining/nodeset.conf") }
     public var etcHosts: String { path("/etc/hosts") }
-    public var instances: String { path("/var/www") }
 }

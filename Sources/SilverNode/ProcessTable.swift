@@ -53,12 +53,13 @@ public enum ProcessTable {
     }
 
     public static func waitForExit(_ pid: Int32, deadline: Duration) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while clock.now < end {
-            if !isAlive(pid) { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return !isAlive(pid)
+        await poll(deadline: deadline) { !isAlive(pid) }
+    }
+
+    /// SIGTERM, then waits for the process to finish its work and exit, however long that
+    /// takes: whoever asked (systemd's ExecStop) bounds the wait with its own timeout.
+    public static func stop(_ pid: Int32) async {
+        guard pid > 0, kill(pid, SIGTERM) == 0 else { return }
+        while !(await waitForExit(pid, deadline: .seconds(3600))) {}
     }
 }

@@ -1,15 +1,33 @@
 import ArgumentParser
+import FoundationEssentials
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 import SilverNode
 
 @main
+enum Entry {
+    /// Refuses, before parsing anything, to act for a silver that meant another build of the
+    /// agent: its requests may not be the ones this build reads.
+    static func main() async {
+        if let wanted = ProcessInfo.processInfo.environment[AgentBuild.environmentName], AgentBuild(wanted) != AgentBuild.running {
+            AgentIO.writeError(AgentBuild.refusal + " (\(wanted))")
+            exit(AgentBuild.outdatedStatus)
+        }
+        await SilverNodeCommand.main()
+    }
+}
+
 struct SilverNodeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "silver-node",
         abstract: "The node side of silver: run by silver over SSH on each node, not by hand.",
         discussion: "Most verbs read a JSON request on standard input and write a JSON answer.",
         subcommands: [
-            Apply.self, Instances.self, Install.self, Activate.self, Fetch.self, Query.self, Clean.self, Lock.self,
-            Log.self, Balancer.self, Serve.self, Exec.self, Remove.self, Secret.self,
+            Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Query.self,
+            Clean.self, Lock.self, Log.self, Balancer.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
+            Remove.self, Secret.self,
         ]
     )
 }
@@ -66,11 +84,42 @@ struct Instances: AsyncParsableCommand {
     }
 }
 
+struct Prelude: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open a rollout: check this agent is the build silver means, list an app's instances, take the deploy lock.")
+
+    func run() async throws {
+        try await answer(PreludeRequest.self) { try RolloutEnds().prelude($0) }
+    }
+}
+
+struct Finish: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Close a rollout: log it, release the deploy lock, remove old instances in the background.")
+
+    func run() async throws {
+        try await answer(FinishRequest.self) { try await RolloutEnds().finish($0) }
+    }
+}
+
 struct Install: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Record an uploaded instance, start it and wait for its health check.")
 
     func run() async throws {
-        try await answer(InstallRequest.self) { try await InstanceInstaller(progress: AgentIO.writeProgress).install($0) }
+        try await answer(InstallRequest.self) { request in
+            try await InstanceInstaller(progress: AgentIO.writeProgress).install(request)
+            return Empty()
+        }
+    }
+}
+
+struct Start: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start an instance this node has, without routing anything to it.")
+
+    @Argument var instance: String
+
+    func run() async throws {
+        try await agent { try await NodeInventory().start(instance) }
     }
 }
 
@@ -143,26 +192,74 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
+struct StopProcess: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask an instance's process to stop and wait until it has (its unit's ExecStop).",
+        discussion: "systemd cannot kill through cgroups on some container hosts; this signals the process itself.")
+
+    @Argument(help: "The process; none when systemd knows of none, and then there is nothing to stop.")
+    var pid: Int32?
+
+    func run() async throws {
+        if let pid { await ProcessTable.stop(pid) }
+    }
+}
+
 struct Exec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run a command in an instance's directory and environment, as the app's user.")
 
-    @Argument var instance: String
+    @Option(help: "Use this app's active instance instead of naming one.")
+    var app: String?
 
-    @Argument(parsing: .captureForPassthrough) var command: [String]
+    @Argument(parsing: .captureForPassthrough) var words: [String]
 
     func run() async throws {
-        try await agent { try InstanceProcess().exec(instance, command: command.first == "--" ? Array(command.dropFirst()) : command) }
+        try await agent {
+            var words = words
+            let instance = try app.map { try NodeInventory().activeInstance(of: $0) } ?? (words.isEmpty ? "" : words.removeFirst())
+            try InstanceProcess().exec(instance, command: words.first == "--" ? Array(words.dropFirst()) : words)
+        }
+    }
+}
+
+struct Environment: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the environment of an app's active instance.")
+
+    func run() async throws {
+        try await answer(AppRequest.self) { request in
+            try InstanceProcess().variables(try NodeInventory().activeInstance(of: request.app))
+        }
+    }
+}
+
+struct Logs: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the log of an app's active instance.")
+
+    @Argument var app: String
+
+    @Option(help: "How many of the last lines to print.")
+    var lines = 50
+
+    @Flag(help: "Keep printing lines as they are written.")
+    var follow = false
+
+    func run() async throws {
+        try await agent {
+            let instance = try NodeInventory().activeInstance(of: app)
+            try InstanceProcess().tail(NodeLayout.logFile(instance), lines: lines, follow: follow)
+        }
     }
 }
 
 struct Remove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop and delete the named instances (never an active one).")
 
+    @Argument var instances: [String]
+
     func run() async throws {
-        try await answer([String].self) { names in
+        try await agent {
             let inventory = NodeInventory()
-            for name in names { try await inventory.remove(name) }
-            return Empty()
+            for name in instances { try await inventory.remove(name) }
         }
     }
 }

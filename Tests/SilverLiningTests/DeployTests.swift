@@ -121,60 +121,49 @@ import Testing
 
     @Test("Silver Lining's variables, then services, then env.* lines; a later value wins in the first one's place")
     func variables() {
-        let variables = InstanceEnvironment.variables(
-            instance: "blog.2026-11-25_001", app: app, target: target, services: services,
-            configDirectory: "/var/lib/silverlining/config/blog.2026-11-25_001")
+        let variables = InstanceEnvironment.variables(instance: "blog.2026-11-25_001", app: app, target: target, services: services)
         #expect(variables.map { "\($0.name)=\($0.value)" } == [
             "SILVER_VERSION=silverlining/0.1",
             "SILVER_INSTANCE_NAME=blog.2026-11-25_001",
             "SILVER_APP_NAME=blog",
             "SILVER_MATCH_PATH=/blog/",
             "SILVER_CANONICAL_HOSTNAME=foobar.com",
-            "SILVER_LOGS=/var/log/silverlining/apps/blog.2026-11-25_001.log",
-            "TEMP=/var/tmp/silverlining/blog.2026-11-25_001",
-            "TMPDIR=/var/tmp/silverlining/blog.2026-11-25_001",
-            "SILVER_APP_CONFIG=/var/lib/silverlining/config/blog.2026-11-25_001",
             "CONFIG_MYSQL_HOST=override.example",
             "CONFIG_MYSQL_DBNAME=blog",
             "DEBUG=1",
         ])
     }
 
-    @Test("no config directory, no SILVER_APP_CONFIG; an env line can override silver's own")
-    func withoutConfig() {
-        var app = app
-        app.environment = [EnvironmentVariable(name: "TEMP", value: "/scratch")]
-        let variables = InstanceEnvironment.variables(
-            instance: "blog.2026-11-25_001", app: app, target: target, services: [], configDirectory: nil)
-        #expect(!variables.contains { $0.name == "SILVER_APP_CONFIG" })
-        #expect(variables.filter { $0.name == "TEMP" } == [EnvironmentVariable(name: "TEMP", value: "/scratch")])
-        #expect(variables.map(\.name).firstIndex(of: "TEMP") == 6)
+    @Test("where the instance keeps its files is the agent's to say: silver names none of those paths")
+    func noNodePaths() {
+        let variables = InstanceEnvironment.variables(instance: "blog.2026-11-25_001", app: app, target: target, services: [])
+        #expect(!variables.contains { ["SILVER_LOGS", "TEMP", "TMPDIR", "SILVER_APP_CONFIG", "PORT"].contains($0.name) })
     }
 }
 
 @Suite struct InstanceUploadTests {
-    func upload(_ instance: String) -> InstanceUpload {
-        InstanceUpload(
-            ssh: SSH(privateKey: "/keys/id_ed25519", knownHosts: "/keys/known_hosts"),
-            app: AppConfig(directory: "/src/blog", appName: "blog", launch: .command("serve")), instance: instance,
-            configDirectory: nil)
-    }
+    let upload = InstanceUpload(
+        ssh: SSH(privateKey: "/keys/id_ed25519", knownHosts: "/keys/known_hosts"),
+        app: AppConfig(directory: "/src/blog", appName: "blog", launch: .command("serve")), configDirectory: nil)
 
-    @Test("--link-dest points at a previous instance only when there is one and it is another")
+    @Test("--link-dest points at the previous instance's directory when there is one")
     func linkDest() {
-        let upload = upload("blog.2026-11-25_002")
-        let linked = upload.arguments(previous: "blog.2026-11-25_001")
-        #expect(linked.last == "--link-dest=/var/www/blog.2026-11-25_001/")
+        let linked = upload.arguments(linkTo: "/srv/instances/blog.2026-11-25_001/")
+        #expect(linked.last == "--link-dest=/srv/instances/blog.2026-11-25_001/")
         #expect(linked.filter { $0.hasPrefix("--link-dest") }.count == 1)
-        #expect(!upload.arguments(previous: nil).contains { $0.hasPrefix("--link-dest") })
-        #expect(!upload.arguments(previous: "blog.2026-11-25_002").contains { $0.hasPrefix("--link-dest") },
-            "re-sending an instance must not link it to itself")
         // --checksum: two versions of a file with the same size and time (written in the same
         // second, as a build or a checkout does) must not be taken for one and linked.
-        #expect(upload.arguments(previous: nil) == [
+        #expect(upload.arguments(linkTo: nil) == [
             "-rlpt", "--checksum", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath", "--exclude=.git/", "--exclude=.hg/", "--exclude=.svn/",
             "--exclude=__pycache__/", "--exclude=*.pyc", "--exclude=.DS_Store",
         ])
+    }
+
+    @Test("uploads go where the agent says it keeps instances")
+    func directories() {
+        let directories = UploadDirectories(instances: "/srv/instances", configs: "/srv/configs")
+        #expect(directories.instance("blog.2026-11-25_002") == "/srv/instances/blog.2026-11-25_002/")
+        #expect(directories.config("blog.2026-11-25_002") == "/srv/configs/blog.2026-11-25_002/")
     }
 
     @Test("bytes sent are read from rsync's --stats, with or without thousands separators")

@@ -3,8 +3,8 @@
 /// page, and a runtime socket silver uses to drain a server before switching it.
 public enum HAProxyConfiguration {
     public static let path = "/etc/haproxy/haproxy.cfg"
-    public static let adminSocket = "/run/haproxy/admin.sock"
-    public static let backend = "appservers"
+    public static let adminSocket = HAProxyRuntime.adminSocket
+    public static let backend = HAProxyRuntime.appServers
 
     public static func render(_ topology: Topology) -> String {
         let hostnames = topology.siteHostnames

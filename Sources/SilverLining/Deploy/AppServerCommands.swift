@@ -11,48 +11,54 @@ public struct AppServerCommands: Sendable {
         self.app = app
     }
 
-    func appServers() async throws -> (Topology, [NodeRecord], NodeAgent) {
+    func appServers() async throws -> ([NodeRecord], NodeAgent) {
         let topology = try await session.topology()
         let nodes = topology.nodes(in: .appserver)
         guard !nodes.isEmpty else { throw DeployError.noAppServers(nodeset: session.nodeset.name) }
-        return (topology, nodes, NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate()))
+        return (nodes, NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate()))
     }
 
-    func activeInstance(on node: NodeRecord, agent: NodeAgent) async throws -> String {
-        try await agent.install(on: node.reach)
-        let list = try await agent.call("instances", [app], request: Empty(), on: node.reach, as: InstanceList.self)
-        guard let active = list.active else { throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name) }
-        return active
+    /// The app's active instance on `node` and where the agent keeps instances.
+    func activeInstance(on node: NodeRecord, agent: NodeAgent) async throws -> (String, UploadDirectories) {
+        let answer = try await agent.call("prelude", request: PreludeRequest(app: app, lock: nil), on: node.reach, as: PreludeAnswer.self)
+        guard let active = answer.instances?.active else { throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name) }
+        return (active, answer.uploads)
     }
 
     /// `silver run`: a one-off command in the app's environment on the first app server.
     /// Its output streams back; its exit status is returned.
     public func run(_ command: [String], output: @escaping @Sendable (CommandStream, String) -> Void) async throws -> Int32 {
-        let (_, nodes, agent) = try await appServers()
-        let instance = try await activeInstance(on: nodes[0], agent: agent)
-        let remote = Command(AgentBinary.remotePath, ["exec", instance, "--"] + command, step: "run")
-        return try await session.ssh.run(remote, on: nodes[0].reach, onLine: output).status
+        let (nodes, agent) = try await appServers()
+        let remote = try agent.command("exec", ["--app", app, "--"] + command, step: "run")
+        let result = try await agent.run(remote, on: nodes[0].reach, onLine: output)
+        if result.status != 0, result.errorText.contains("is not deployed on this node") {
+            throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name)
+        }
+        return result.status
     }
 
     /// `silver logs`: the active instance's log from every app server, each line prefixed with
     /// its node. With `follow`, keeps printing until interrupted.
     public func logs(lines: Int, follow: Bool) async throws {
-        let (_, nodes, agent) = try await appServers()
+        let (nodes, agent) = try await appServers()
         let console = session.console
+        let app = app
         try await forEachOrThrow(nodes, parallel: nodes.count, name: \.name) { node in
-            let instance = try await activeInstance(on: node, agent: agent)
-            let tail = Command(
-                "tail", ["-n", String(lines)] + (follow ? ["-F"] : []) + [InstanceInstaller.logFile(instance)], step: "read the log")
-            try await session.ssh.check(tail, on: node.reach) { _, line in console.say(line, node: node.name) }
+            let tail = try agent.command("logs", [app, "--lines", String(lines)] + (follow ? ["--follow"] : []), step: "read the log")
+            let result = try await agent.run(tail, on: node.reach) { stream, line in
+                if stream == .output { console.say(line, node: node.name) }
+            }
+            guard result.succeeded else {
+                throw RemoteError.failed(node: node.name, step: tail.step, status: result.status, errorOutput: result.errorText)
+            }
         }
     }
 
     /// `silver clean`: removes old instances, keeping the `keep` newest of each app.
     public func clean(keep: Int, allApps: Bool) async throws -> [String: [String]] {
-        let (_, nodes, agent) = try await appServers()
+        let (nodes, agent) = try await appServers()
         let appName = allApps ? nil : app
         let removed = try await forEachOrThrow(nodes, parallel: session.parallel, name: \.name) { node in
-            try await agent.install(on: node.reach)
             let answer = try await agent.call("clean", request: CleanRequest(app: appName, keep: keep), on: node.reach, as: CleanAnswer.self)
             return (node.name, answer.removed)
         }
@@ -62,14 +68,13 @@ public struct AppServerCommands: Sendable {
     /// `silver diff`: what differs between a local app directory and the active instance on
     /// the first app server, by content, as rsync would upload it.
     public func diff(appDirectory: String) async throws -> [String] {
-        let (_, nodes, agent) = try await appServers()
-        let instance = try await activeInstance(on: nodes[0], agent: agent)
+        let (nodes, agent) = try await appServers()
+        let (instance, directories) = try await activeInstance(on: nodes[0], agent: agent)
         let source = appDirectory.hasSuffix("/") ? appDirectory : appDirectory + "/"
-        let command = Rsync.command(
-            sources: [source], destination: "\(nodes[0].address):/var/www/\(instance)/", ssh: session.ssh,
+        let result = try await Rsync.run(
+            sources: [source], to: nodes[0].reach, path: directories.instance(instance), ssh: session.ssh,
             extra: ["--dry-run", "--checksum", "--delete", "-rl", "--itemize-changes"] + InstanceUpload.excluded.map { "--exclude=\($0)" },
             step: "compare with \(instance)")
-        let result = try await session.ssh.runner.check(command)
         return result.text.split(separator: "\n").compactMap { line -> String? in
             let parts = line.split(separator: " ", maxSplits: 1)
             guard parts.count == 2 else { return nil }
@@ -83,10 +88,11 @@ public struct AppServerCommands: Sendable {
 
     /// The active instance's environment on the first app server.
     public func environment() async throws -> [EnvironmentVariable] {
-        let (_, nodes, agent) = try await appServers()
-        let instance = try await activeInstance(on: nodes[0], agent: agent)
-        let path = InstanceRegistry(paths: NodePaths()).environmentPath(instance)
-        let result = try await session.ssh.check(Command("cat", [path], step: "read the environment"), on: nodes[0].reach)
-        return try JSONDecoder().decode([EnvironmentVariable].self, from: Data(result.output))
+        let (nodes, agent) = try await appServers()
+        do {
+            return try await agent.call("environment", request: AppRequest(app: app), on: nodes[0].reach, as: [EnvironmentVariable].self)
+        } catch let error as RemoteError where String(describing: error).contains("is not deployed on this node") {
+            throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name)
+        }
     }
 }

@@ -4,6 +4,8 @@ public enum DeployError: UserFacingError {
     case locationForOtherApp(location: Location, app: String)
     case noAppServers(nodeset: String)
     case locked(holder: LockHolder)
+    case unreadableLock(node: String, path: String)
+    case noSuchNode(String, nodeset: String)
     case failedBeforeSwitching(reason: String)
     case firstNodeFailed(node: String, reason: String, restored: String?)
     case rolloutStopped(node: String, reason: String, serving: [String: String])
@@ -30,6 +32,10 @@ public enum DeployError: UserFacingError {
             return "\(nodeset) has no app servers to deploy to"
         case .locked(let holder):
             return "another deploy holds the nodeset's lock: \(holder). Wait for it, or, if that run is gone, break the lock with --force-unlock."
+        case .unreadableLock(let node, let path):
+            return "the deploy lock \(path) on \(node) names no holder (it is empty or unreadable: a run there was cut off while taking it). If no other deploy is running, break it with --force-unlock."
+        case .noSuchNode(let name, let nodeset):
+            return "\(name) is not a node of \(nodeset)"
         case .failedBeforeSwitching(let reason):
             return "\(reason)\nNo node was switched: the previous version still serves everywhere."
         case .firstNodeFailed(let node, let reason, let restored):

@@ -20,7 +20,6 @@ public struct FleetQuery: Sendable {
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
         let nodes = topology.nodes(in: .appserver)
         let answers = await forEach(nodes, parallel: session.parallel) { node in
-            try await agent.install(on: node.reach)
             return try await agent.call("query", request: QueryRequest(app: app, checkHealth: true), on: node.reach, as: NodeQuery.self)
         }
         var rows: [Row] = []

@@ -3,27 +3,17 @@
 public enum InstanceEnvironment {
     public static let version = "silverlining/0.1"
 
-    public static func variables(
-        instance: String, app: AppConfig, target: AppTarget, services: [EnvironmentVariable], configDirectory: String?
-    ) -> [EnvironmentVariable] {
-        var variables = [
+    /// The controller's part: where an instance keeps its log, scratch space and deploy
+    /// config is the agent's to say, and it adds those (`SILVER_LOGS`, `TEMP`, `TMPDIR`,
+    /// `SILVER_APP_CONFIG`) and `PORT` when it installs the instance.
+    public static func variables(instance: String, app: AppConfig, target: AppTarget, services: [EnvironmentVariable]) -> [EnvironmentVariable] {
+        let silver = [
             EnvironmentVariable(name: "SILVER_VERSION", value: version),
             EnvironmentVariable(name: "SILVER_INSTANCE_NAME", value: instance),
             EnvironmentVariable(name: "SILVER_APP_NAME", value: app.appName),
             EnvironmentVariable(name: "SILVER_MATCH_PATH", value: target.primary.path),
             EnvironmentVariable(name: "SILVER_CANONICAL_HOSTNAME", value: target.canonicalHostname),
-            EnvironmentVariable(name: "SILVER_LOGS", value: InstanceInstaller.logFile(instance)),
-            EnvironmentVariable(name: "TEMP", value: InstanceInstaller.temporaryDirectory(instance)),
-            EnvironmentVariable(name: "TMPDIR", value: InstanceInstaller.temporaryDirectory(instance)),
         ]
-        if let configDirectory {
-            variables.append(EnvironmentVariable(name: "SILVER_APP_CONFIG", value: configDirectory))
-        }
-        variables += services
-        variables += app.environment
-        // A later value for the same name wins; keep one of each, in first-seen order.
-        var last: [String: String] = [:]
-        for variable in variables { last[variable.name] = variable.value }
-        return variables.map(\.name).uniqued().map { EnvironmentVariable(name: $0, value: last[$0]!) }
+        return EnvironmentVariable.merged(silver + services + app.environment)
     }
 }

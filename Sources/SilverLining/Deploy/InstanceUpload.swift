@@ -1,45 +1,47 @@
-/// Sends an app's files to a node as a new instance with rsync. `--link-dest` points at the
-/// node's previous instance, so files that did not change are hard-linked there instead of
-/// sent again.
+/// Sends an app's files to a node as a new instance with rsync, into the directory the node's
+/// agent names. `--link-dest` points at the node's previous instance, so files that did not
+/// change are hard-linked there instead of sent again.
 public struct InstanceUpload: Sendable {
     public var ssh: SSH
     public var app: AppConfig
-    public var instance: String
     public var configDirectory: String?
+
+    public init(ssh: SSH, app: AppConfig, configDirectory: String?) {
+        self.ssh = ssh
+        self.app = app
+        self.configDirectory = configDirectory
+    }
 
     /// Never part of an instance.
     public static let excluded = [".git/", ".hg/", ".svn/", "__pycache__/", "*.pyc", ".DS_Store"]
 
-    public func arguments(previous: String?) -> [String] {
+    /// rsync's options for the app's files; `linkTo` is the previous instance's directory.
+    public func arguments(linkTo: String?) -> [String] {
         // --checksum: two versions of a file with the same size and time (written in the same
         // second) must not be taken for the same file and hard-linked from the old instance.
         var arguments = ["-rlpt", "--checksum", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"]
         arguments += Self.excluded.map { "--exclude=\($0)" }
-        if let previous, previous != instance { arguments.append("--link-dest=/var/www/\(previous)/") }
+        if let linkTo { arguments.append("--link-dest=\(linkTo)") }
         return arguments
     }
 
-    /// Uploads; returns the bytes rsync sent.
-    public func send(to node: NodeRecord, previous: String?) async throws -> Int {
+    /// Uploads `instance`; returns the bytes rsync sent.
+    public func send(to node: NodeAddress, into directories: UploadDirectories, instance: String, linkTo previous: String?) async throws -> Int {
+        let linkTo = previous.flatMap { $0 == instance ? nil : directories.instance($0) }
         var total = try await rsync(
-            source: app.directory, destination: "/var/www/\(instance)/", extra: arguments(previous: previous), node: node)
+            app.directory, to: node, path: directories.instance(instance), extra: arguments(linkTo: linkTo), instance: instance)
         if let configDirectory {
             total += try await rsync(
-                source: configDirectory, destination: "/var/lib/silverlining/config/\(instance)/",
-                extra: ["-rlpt", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"], node: node)
+                configDirectory, to: node, path: directories.config(instance), extra: ["-rlpt", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"],
+                instance: instance)
         }
         return total
     }
 
-    private func rsync(source: String, destination: String, extra: [String], node: NodeRecord) async throws -> Int {
-        let command = Rsync.command(
-            sources: [source.hasSuffix("/") ? source : source + "/"], destination: "\(node.address):\(destination)", ssh: ssh,
-            extra: extra, step: "upload \(instance)")
-        let result = try await ssh.runner.run(command)
-        guard result.succeeded else {
-            if result.status == 255, let failure = RemoteError(sshStderr: result.errorText, node: node.reach) { throw failure }
-            throw RemoteError.failed(node: node.name, step: command.step, status: result.status, errorOutput: result.errorText)
-        }
+    private func rsync(_ source: String, to node: NodeAddress, path: String, extra: [String], instance: String) async throws -> Int {
+        let result = try await Rsync.run(
+            sources: [source.hasSuffix("/") ? source : source + "/"], to: node, path: path, ssh: ssh, extra: extra,
+            step: "upload \(instance)")
         return Self.bytesSent(result.text)
     }
 

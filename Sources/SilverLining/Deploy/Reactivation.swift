@@ -1,6 +1,6 @@
 /// `silver activate NODESET APP INSTANCE|prev`: switches every app server back (or forward)
 /// to an instance they already have, with the same rules as update: lock, first node, then
-/// the rest, each drained on the balancer meanwhile.
+/// the rest, each drained on the balancer meanwhile (`RolloutPlan.activate`).
 public struct Reactivation: Sendable {
     public var session: NodesetSession
     public var app: String
@@ -20,39 +20,34 @@ public struct Reactivation: Sendable {
         let topology = try await session.topology()
         let nodes = topology.nodes(in: .appserver)
         guard let first = nodes.first else { throw DeployError.noAppServers(nodeset: session.nodeset.name) }
-        let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
-        try await forEachOrThrow(nodes, parallel: session.parallel, name: \.name) { try await agent.install(on: $0.reach) }
-        let lists = try await forEachOrThrow(nodes, parallel: session.parallel, name: \.name) { node in
-            try await agent.call("instances", [app], request: Empty(), on: node.reach, as: InstanceList.self)
-        }
-        let wanted = try chosen(from: lists[0], node: first.name)
-        for (node, list) in zip(nodes, lists) where !list.names.contains(wanted) {
-            throw DeployError.noSuchInstance(app: app, instance: wanted, node: node.name)
-        }
         let target = try AppTarget.resolve(app: app, in: session.nodeset)
-        let lock = NodesetLock(agent: agent, node: first.reach, doing: "activate \(app) \(wanted)")
-        try await lock.acquire(force: forceUnlock, wait: .zero, console: session.console)
-        let rollout = Rollout(session: session, agent: agent, topology: topology, app: app, host: target.canonicalHostname)
-        // An older instance was stopped when it was switched away from: start it everywhere
-        // at once, so that each switch finds it running instead of waiting for it to boot.
-        // A start that fails here fails again, with its reason, in the switch.
-        _ = await forEach(nodes, parallel: session.parallel) { node in
-            try await session.ssh.check(Command("systemctl", ["start", InstanceInstaller.unit(wanted)], step: "start \(wanted)"), on: node.reach)
+        let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
+        let lock = NodesetLock(agent: agent, node: first.reach, doing: "activate \(app) \(instance)")
+        let lists = try await lock.open(app: app, on: nodes, force: forceUnlock, wait: .zero, console: session.console)
+            .map { $0.instances ?? InstanceList(names: [], active: nil) }
+        let transport = AgentTransport(
+            session: session, agent: agent, topology: topology, app: app, host: target.canonicalHostname, lock: lock.holder, keep: 0,
+            log: DeployLogEntry(who: lock.holder.who, when: 0, app: app, instance: instance, nodes: nodes.map(\.name), result: ""))
+        let executor = RolloutExecutor(transport: transport, parallel: session.parallel)
+        let choose = { () throws -> String in
+            let wanted = try chosen(from: lists[0], node: first.name)
+            for (node, list) in zip(nodes, lists) where !list.names.contains(wanted) {
+                throw DeployError.noSuchInstance(app: app, instance: wanted, node: node.name)
+            }
+            return wanted
         }
-        let failure: (node: String, error: any Error)?
+        let wanted: String
         do {
-            try await rollout.switchNode(first, to: wanted)
-            let rest = Array(nodes.dropFirst())
-            failure = await rollout.switchNodes(rest, to: wanted, batch: batch ?? max(1, rest.count))
+            wanted = try choose()
         } catch {
-            await Task { await lock.release() }.value
-            throw DeployError.firstNodeFailed(node: first.name, reason: String(describing: error), restored: lists[0].active)
+            await executor.close(RolloutPlan.closing(nodes: topology.nodes.map(\.name), lockNode: first.name, result: RemoteError.brief(error)))
+            throw error
         }
-        await Task { await lock.release() }.value
-        if let failure {
-            let serving = await Task { await rollout.serving() }.value
-            throw DeployError.rolloutStopped(node: failure.node, reason: String(describing: failure.error), serving: serving)
-        }
+        let plan = RolloutPlan.activate(
+            app: app, instance: wanted, appServers: zip(nodes, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
+            balanced: topology.balancer != nil, batch: batch ?? max(1, nodes.count - 1), nodes: topology.nodes.map(\.name))
+        let outcome = await executor.run(plan)
+        try await outcome.check(plan, session: session, agent: agent, topology: topology)
         session.console.say("\(app): \(wanted) serves on all \(nodes.count) app server(s)")
         return wanted
     }

@@ -10,22 +10,22 @@ public struct UpdateFetch: Sendable {
     public var host: String
 
     /// Runs every entry; throws on the first that fails. Returns what each printed.
-    public func run(on node: NodeRecord, instance: String) async throws -> [String] {
+    public func run(on node: NodeAddress, instance: String) async throws -> [String] {
         var outputs: [String] = []
         for entry in app.updateFetch {
             if entry.hasPrefix("script:") {
                 let script = String(entry.dropFirst("script:".count)).trimmingCharacters(in: .whitespaces)
                 session.console.say("update_fetch: running \(script)", node: node.name)
-                let command = Command(AgentBinary.remotePath, ["exec", instance, "--", "/bin/sh", "-c", script], step: "update_fetch script")
+                let command = try agent.command("exec", [instance, "--", "/bin/sh", "-c", script], step: "update_fetch script")
                 let console = session.console
-                let result = try await session.ssh.run(command, on: node.reach) { _, line in console.say("  " + line, node: node.name) }
+                let result = try await agent.run(command, on: node) { _, line in console.say("  " + line, node: node.name) }
                 guard result.succeeded else {
                     throw UpdateFetchError(entry: entry, detail: "exit status \(result.status)")
                 }
                 outputs.append(result.text + result.errorText)
             } else {
                 let response = try await agent.call(
-                    "fetch", request: FetchRequest(instance: instance, path: entry, host: host), on: node.reach, as: LocalHTTP.Response.self)
+                    "fetch", request: FetchRequest(instance: instance, path: entry, host: host), on: node, as: LocalHTTP.Response.self)
                 session.console.say("update_fetch: GET \(entry) -> \(response.status)", node: node.name)
                 for line in response.body.split(separator: "\n", omittingEmptySubsequences: false).prefix(40) {
                     session.console.say("  " + line, node: node.name)

@@ -4,7 +4,7 @@ import Foundation
 /// Swift runtime inside (`--static-swift-stdlib`), since nodes have no Swift installed.
 public enum AgentBinary {
     /// Where it is installed on nodes.
-    public static let remotePath = "/usr/local/lib/silverlining/silver-node"
+    public static let remotePath = NodeLayout.agent
 
     public static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> String {
         if let explicit = environment["SILVER_NODE_BINARY"], !explicit.isEmpty {
@@ -27,10 +27,18 @@ public enum AgentBinary {
         throw AgentBinaryError.notFound
     }
 
-    /// Whether the file needs no Swift runtime libraries from the machine it runs on.
+    /// Whether the file needs no Swift runtime libraries from the machine it runs on: none of
+    /// the libraries its ELF dynamic section names is Swift's. Reading that section, not the
+    /// whole 16 MB file, keeps this off every command's start-up time.
     static func isSelfContained(_ path: String) -> Bool {
-        guard let data = FileManager.default.contents(atPath: path) else { return false }
-        return data.range(of: Data("libswiftCore.so".utf8)) == nil
+        guard let needed = ELFFile(path: path)?.neededLibraries() else { return false }
+        return !needed.contains { $0.hasPrefix("libswiftCore") }
+    }
+
+    /// The build a node must run; sent with every call so that an outdated agent refuses.
+    public static func build(of path: String) throws -> AgentBuild {
+        guard let build = AgentBuild.of(path) else { throw AgentBinaryError.notFound }
+        return build
     }
 }
 

@@ -51,3 +51,10 @@ public enum RemoteError: UserFacingError, Equatable {
         }
     }
 }
+
+extension RemoteError {
+    /// The first line of an error's description, for one-line reports.
+    static func brief(_ error: any Error) -> String {
+        String(describing: error).split(separator: "\n").first.map(String.init) ?? "error"
+    }
+}

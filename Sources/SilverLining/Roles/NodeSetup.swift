@@ -23,7 +23,6 @@ public struct NodeSetup: Sendable {
         let console = session.console
         let dryRun = dryRun
         let outcomes = try await forEachOrThrow(topology.nodes, parallel: session.parallel, name: \.name) { node in
-            try await agent.install(on: node.reach)
             let plan = RolePlans.plan(for: node, topology: topology)
             let report = try await agent.call(
                 "apply", dryRun ? ["--dry-run"] : [], request: plan, on: node.reach, as: ApplyReport.self, console: console)

@@ -28,7 +28,7 @@ public struct DirectoryService: AppService {
 
     /// The app's directory, made if missing; what is in it is left alone.
     func plan(for app: String) -> NodePlan {
-        NodePlan(directories: [PlannedDirectory(directory(for: app), mode: mode, owner: AppserverRole.appUser, group: AppserverRole.appUser)])
+        NodePlan(directories: [PlannedDirectory(directory(for: app), mode: mode, owner: NodeLayout.appUser, group: NodeLayout.appUser)])
     }
 
     public func setUp(app: String, placement: ServicePlacement, context: ServiceContext) async throws -> [EnvironmentVariable] {

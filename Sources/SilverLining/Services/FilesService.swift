@@ -2,5 +2,5 @@
 /// Silver Lining.
 extension DirectoryService {
     public static let files = DirectoryService(
-        kind: .files, root: "/var/lib/silverlining/apps", variable: "CONFIG_FILES", mode: 0o750)
+        kind: .files, root: NodeLayout.files, variable: "CONFIG_FILES", mode: 0o750)
 }

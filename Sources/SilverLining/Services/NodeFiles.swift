@@ -27,21 +27,11 @@ struct NodeFiles: Sendable {
 
     /// Copies the node's file `remote` to `local` on this machine.
     func fetch(_ remote: String, to local: String) async throws {
-        try await rsync(Rsync.command(
-            sources: ["\(node.address):\(remote)"], destination: local, ssh: ssh, extra: ["--times"], step: "copy \(remote) from the node"))
+        try await Rsync.run(from: node, path: remote, to: local, ssh: ssh, extra: ["--times"], step: "copy \(remote) from the node")
     }
 
     /// Copies `local` on this machine to `remote` on the node.
     func send(_ local: String, to remote: String) async throws {
-        try await rsync(Rsync.command(
-            sources: [local], destination: "\(node.address):\(remote)", ssh: ssh, extra: ["--times"], step: "copy \(local) to the node"))
-    }
-
-    private func rsync(_ command: Command) async throws {
-        let result = try await ssh.runner.run(command)
-        guard result.succeeded else {
-            if result.status == 255, let failure = RemoteError(sshStderr: result.errorText, node: node) { throw failure }
-            throw RemoteError.failed(node: node.name, step: command.step, status: result.status, errorOutput: result.errorText)
-        }
+        try await Rsync.run(sources: [local], to: node, path: remote, ssh: ssh, extra: ["--times"], step: "copy \(local) to the node")
     }
 }

@@ -33,10 +33,8 @@ extension ServiceContext {
         }
     }
 
-    /// Installs this build of the node agent on `node` (nothing travels when it has it) and
-    /// asks it for the service's secret for the app, made on the node the first time.
+    /// Asks the node's agent for the service's secret for the app, made on the node the first time.
     func secret(_ name: String, on node: NodeRecord) async throws -> String {
-        try await agent.install(on: node.reach)
         return try await agent.call("secret", request: SecretRequest(name: name), on: node.reach, as: SecretAnswer.self).value
     }
 
@@ -45,7 +43,6 @@ extension ServiceContext {
         let agent = agent
         let console = console
         try await forEachOrThrow(nodes, parallel: session.parallel, name: \.name) { node in
-            try await agent.install(on: node.reach)
             let report = try await agent.call("apply", request: plan, on: node.reach, as: ApplyReport.self)
             for change in report.changes { console.say(change, node: node.name) }
         }

@@ -3,5 +3,5 @@
 /// `CONFIG_WRITABLE_ROOT`.
 extension DirectoryService {
     public static let writableRoot = DirectoryService(
-        kind: .writableRoot, root: "/var/lib/silverlining/writable-roots", variable: "CONFIG_WRITABLE_ROOT", mode: 0o755)
+        kind: .writableRoot, root: NodeLayout.writableRoots, variable: "CONFIG_WRITABLE_ROOT", mode: 0o755)
 }

@@ -10,13 +10,22 @@ public struct HAProxyRuntime: Sendable {
     public var socketPath: String
     public var backend: String
 
-    public init(socketPath: String = "/run/haproxy/admin.sock", backend: String = "appservers") {
+    /// Where HAProxy listens for runtime commands; its configuration says the same.
+    public static let adminSocket = "/run/haproxy/admin.sock"
+    /// The backend that holds every app server.
+    public static let appServers = "appservers"
+
+    public init(socketPath: String = HAProxyRuntime.adminSocket, backend: String = HAProxyRuntime.appServers) {
         self.socketPath = socketPath
         self.backend = backend
     }
 
     /// Sends one command and returns HAProxy's whole answer.
-    public func send(_ command: String) throws -> String {
+    public func send(_ command: HAProxyCommand) throws -> String {
+        try send(line: try command.line)
+    }
+
+    func send(line command: String) throws -> String {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw AgentError.system("socket", errno) }
         defer { close(fd) }
@@ -48,13 +57,13 @@ public struct HAProxyRuntime: Sendable {
     }
 
     public func setState(_ server: String, _ state: BalancerRequest.State) throws {
-        let answer = try send("set server \(backend)/\(server) state \(state.rawValue)").trimmed
+        let answer = try send(.setState(backend: backend, server: server, state: state)).trimmed
         guard answer.isEmpty else { throw AgentError.failed("HAProxy refused to set \(server) to \(state.rawValue): \(answer)") }
     }
 
     /// The server's current sessions (`scur`) and status, from `show stat`.
     public func stat(_ server: String) throws -> BalancerAnswer {
-        let lines = try send("show stat").split(separator: "\n")
+        let lines = try send(.showStat).split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("# ") else { throw AgentError.failed("unexpected answer to show stat") }
         let columns = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
         guard let scur = columns.firstIndex(of: "scur"), let status = columns.firstIndex(of: "status") else {
@@ -81,13 +90,36 @@ public struct HAProxyRuntime: Sendable {
 
     /// The server's stat once `done` holds for it, or when `deadline` has passed.
     func stat(_ server: String, within deadline: Duration, until done: (BalancerAnswer) -> Bool) async throws -> BalancerAnswer {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
         var current = try stat(server)
-        while !done(current) && clock.now < end {
-            try await Task.sleep(for: .milliseconds(50))
+        try await poll(deadline: deadline) {
             current = try stat(server)
+            return done(current)
         }
         return current
+    }
+}
+
+/// A command for HAProxy's runtime API: one line, whose words must not contain the spaces,
+/// semicolons or line breaks that would make it a different command or several.
+public enum HAProxyCommand: Sendable, Equatable {
+    case setState(backend: String, server: String, state: BalancerRequest.State)
+    case showStat
+
+    public var line: String {
+        get throws {
+            switch self {
+            case .setState(let backend, let server, let state):
+                try "set server \(Self.word(backend))/\(Self.word(server)) state \(state.rawValue)"
+            case .showStat:
+                "show stat"
+            }
+        }
+    }
+
+    static func word(_ text: String) throws -> String {
+        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-:".contains($0)) }) else {
+            throw AgentError.failed("\(text.debugDescription) cannot be named in a command to HAProxy")
+        }
+        return text
     }
 }

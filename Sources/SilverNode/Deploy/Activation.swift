@@ -23,7 +23,7 @@ public struct Activation: Sendable {
             guard let record = registry.record(name), record.app == request.app else {
                 throw AgentError.failed("no instance \(name) of \(request.app) on this node")
             }
-            let unit = InstanceInstaller.unit(name)
+            let unit = NodeLayout.unit(name)
             if !(try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded) {
                 try await runner.check(Command("systemctl", ["start", unit], step: "start \(name)"))
             }
@@ -46,7 +46,7 @@ public struct Activation: Sendable {
             await waitForOldWorkers(deadline: .seconds(30))
             await waitForIdle(port: old.port, deadline: .seconds(30))
             // Not waited for: gunicorn finishes its last requests on its own time.
-            try await runner.check(Command("systemctl", ["stop", "--no-block", InstanceInstaller.unit(previous)], step: "stop \(previous)"))
+            try await runner.check(Command("systemctl", ["stop", "--no-block", NodeLayout.unit(previous)], step: "stop \(previous)"))
         }
         return ActivateAnswer(previous: previous)
     }
@@ -80,21 +80,16 @@ public struct Activation: Sendable {
     /// check path, which is there to be requested, rather than at a page whose visits the
     /// app may count or act on.
     func waitUntilServed(app: String, instance: String, healthCheck: String) async throws {
-        let locations = try routerSettings().locations.filter { $0.app == app }
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: .seconds(15))
-        for location in locations {
-            while true {
-                let path = Self.join(location.path, healthCheck)
-                if case .success(let response) = LocalHTTP.get(port: 80, path: path, host: location.hostname, timeoutSeconds: 5),
-                    response.header(RouterConfiguration.instanceHeader) == instance
-                {
-                    break
+        for location in try routerSettings().locations where location.app == app {
+            let path = Self.join(location.path, healthCheck)
+            let served = await poll(deadline: .seconds(15)) {
+                guard case .success(let response) = LocalHTTP.get(port: 80, path: path, host: location.hostname, timeoutSeconds: 5) else {
+                    return false
                 }
-                guard clock.now < end else {
-                    throw AgentError.failed("nginx did not start serving \(instance) at \(location.hostname)\(location.path) within 15 s")
-                }
-                try await Task.sleep(for: .milliseconds(50))
+                return response.header(RouterConfiguration.instanceHeader) == instance
+            }
+            guard served else {
+                throw AgentError.failed("nginx did not start serving \(instance) at \(location.hostname)\(location.path) within 15 s")
             }
         }
     }
@@ -108,19 +103,11 @@ public struct Activation: Sendable {
     /// Waits until no nginx worker from before the last reload is left (their process title
     /// says "shutting down"), or the deadline passes.
     func waitForOldWorkers(deadline: Duration) async {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while clock.now < end, !ProcessTable.find(["nginx: worker process is shutting down"]).isEmpty {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        await poll(deadline: deadline) { ProcessTable.find(["nginx: worker process is shutting down"]).isEmpty }
     }
 
     /// Waits until nothing is connected to the old instance's port (or the deadline passes).
     func waitForIdle(port: Int, deadline: Duration) async {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while clock.now < end, LocalPorts.establishedConnections(toLocalPort: port) > 0 {
-            try? await Task.sleep(for: .milliseconds(50))
-        }
+        await poll(deadline: deadline) { LocalPorts.establishedConnections(toLocalPort: port) == 0 }
     }
 }

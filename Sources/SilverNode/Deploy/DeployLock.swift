@@ -13,7 +13,7 @@ public struct DeployLock: Sendable {
         self.paths = paths
     }
 
-    public var path: String { paths.path("/var/lib/silverlining/deploy.lock") }
+    public var path: String { paths.path(NodeLayout.deployLock) }
 
     public func holder() -> LockHolder? {
         FileSystem.read(path).flatMap { try? JSONDecoder().decode(LockHolder.self, from: Data($0)) }
@@ -27,7 +27,10 @@ public struct DeployLock: Sendable {
             let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
             guard fd >= 0 else {
                 guard errno == EEXIST else { throw AgentError.system("cannot take the deploy lock", errno) }
-                return LockAnswer(done: false, holder: holder())
+                // Empty or garbled: a node that lost power between creating the file and
+                // writing it. Said so, with the path, rather than passed off as no holder.
+                guard let current = holder() else { return LockAnswer(done: false, holder: nil, unreadable: path) }
+                return LockAnswer(done: false, holder: current)
             }
             defer { close(fd) }
             guard bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {

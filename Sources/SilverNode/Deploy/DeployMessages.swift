@@ -28,20 +28,23 @@ public struct InstallRequest: Codable, Sendable {
     public var environment: [EnvironmentVariable]
     /// The Host header of health checks: the location's canonical host name.
     public var host: String
+    /// Whether a `--config` directory was uploaded beside the instance (`SILVER_APP_CONFIG`).
+    public var withConfig: Bool
     public var startTimeoutSeconds: Int
 
-    public init(record: InstanceRecord, packages: [String], environment: [EnvironmentVariable], host: String, startTimeoutSeconds: Int = 60) {
+    public init(
+        record: InstanceRecord, packages: [String], environment: [EnvironmentVariable], host: String, withConfig: Bool = false,
+        startTimeoutSeconds: Int = 60
+    ) {
         self.record = record
         self.packages = packages
         self.environment = environment
         self.host = host
+        self.withConfig = withConfig
         self.startTimeoutSeconds = startTimeoutSeconds
     }
 }
 
-public struct InstallAnswer: Codable, Sendable, Equatable {
-    public var port: Int
-}
 
 /// Make `instance` the one nginx routes `app` to (nil: route nothing), then stop the
 /// previous one once its requests are done.
@@ -122,6 +125,14 @@ public struct LockAnswer: Codable, Sendable, Equatable {
     public var done: Bool
     /// Who holds it now, or who held it before a release or break.
     public var holder: LockHolder?
+    /// The lock file's path when it exists but names no holder (empty or unreadable).
+    public var unreadable: String?
+
+    public init(done: Bool, holder: LockHolder?, unreadable: String? = nil) {
+        self.done = done
+        self.holder = holder
+        self.unreadable = unreadable
+    }
 }
 
 /// What a node runs: each app's active instance and older ones, and whether they answer.
@@ -155,16 +166,13 @@ public struct QueryRequest: Codable, Sendable {
 }
 
 /// Remove instances that are not active, keeping the `keep` newest of each app.
-public struct CleanRequest: Codable, Sendable {
+public struct CleanRequest: Codable, Sendable, Equatable {
     public var app: String?
     public var keep: Int
-    /// Also keep these (e.g. a deploy's new instances not yet active everywhere).
-    public var spare: [String]
 
-    public init(app: String?, keep: Int, spare: [String] = []) {
+    public init(app: String?, keep: Int) {
         self.app = app
         self.keep = keep
-        self.spare = spare
     }
 }
 

@@ -14,11 +14,10 @@ public struct InstanceInstaller: Sendable {
     }
 
     public static let ports = 20000...29999
-    public static let appUser = "www-data"
 
     var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
 
-    public func install(_ request: InstallRequest) async throws -> InstallAnswer {
+    public func install(_ request: InstallRequest) async throws {
         var record = request.record
         guard FileSystem.exists(registry.instanceDirectory(record.name)) else {
             throw AgentError.failed("instance \(record.name) was not uploaded to \(registry.instanceDirectory(record.name))")
@@ -26,10 +25,10 @@ public struct InstanceInstaller: Sendable {
         let applier = PlanApplier(paths: paths, runner: runner, progress: progress)
         _ = try await applier.apply(NodePlan(packages: request.packages))
 
-        let uid = try FileSystem.uid(Self.appUser)
-        let gid = try FileSystem.gid(Self.appUser)
+        let uid = try FileSystem.uid(NodeLayout.appUser)
+        let gid = try FileSystem.gid(NodeLayout.appUser)
         // TEMP starts empty on every update.
-        let temporary = Self.temporaryDirectory(record.name)
+        let temporary = NodeLayout.temporaryDirectory(record.name)
         try? FileManager.default.removeItem(atPath: paths.path(temporary))
         try FileManager.default.createDirectory(atPath: paths.path(temporary), withIntermediateDirectories: true)
         try FileSystem.setOwnerAndMode(paths.path(temporary), mode: 0o700, uid: uid, gid: gid)
@@ -39,7 +38,9 @@ public struct InstanceInstaller: Sendable {
         try FileManager.default.createDirectory(atPath: registry.recordsDirectory, withIntermediateDirectories: true)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let environment = request.environment + [EnvironmentVariable(name: "PORT", value: String(record.port))]
+        let environment = EnvironmentVariable.merged(
+            layoutVariables(record.name, withConfig: request.withConfig) + request.environment
+                + [EnvironmentVariable(name: "PORT", value: String(record.port))])
         // The environment holds service passwords: readable by root and the app user only.
         try FileSystem.writeAtomically(
             registry.environmentPath(record.name), bytes: [UInt8](try encoder.encode(environment)), mode: 0o640, uid: 0, gid: gid)
@@ -48,18 +49,23 @@ public struct InstanceInstaller: Sendable {
             try FileSystem.writeAtomically(registry.lastIssuedPath(record.app), bytes: Array(record.name.utf8), mode: 0o644, uid: 0, gid: 0)
         }
 
-        let unit = Self.unit(record.name)
+        let unit = NodeLayout.unit(record.name)
         _ = try await runner.run(Command("systemctl", ["reset-failed", unit]))
         try await runner.check(Command("systemctl", ["start", unit], step: "start \(record.name)"))
         progress("started \(record.name) on port \(record.port); waiting for its health check \(record.healthCheck)")
         try await HealthCheck(runner: runner, paths: paths).wait(
             for: record, host: request.host, deadline: .seconds(request.startTimeoutSeconds))
-        return InstallAnswer(port: record.port)
     }
 
-    public static func unit(_ instance: String) -> String { "silver-app@\(instance).service" }
-    public static func temporaryDirectory(_ instance: String) -> String { "/var/tmp/silverlining/\(instance)" }
-    public static func logFile(_ instance: String) -> String { "/var/log/silverlining/apps/\(instance).log" }
+    /// Where the instance finds its log, scratch space and deploy config on this node. They
+    /// come first, so that an app's own `env.TEMP` line still wins.
+    func layoutVariables(_ instance: String, withConfig: Bool) -> [EnvironmentVariable] {
+        [
+            EnvironmentVariable(name: "SILVER_LOGS", value: NodeLayout.logFile(instance)),
+            EnvironmentVariable(name: "TEMP", value: NodeLayout.temporaryDirectory(instance)),
+            EnvironmentVariable(name: "TMPDIR", value: NodeLayout.temporaryDirectory(instance)),
+        ] + (withConfig ? [EnvironmentVariable(name: "SILVER_APP_CONFIG", value: NodeLayout.configDirectory(instance))] : [])
+    }
 
     /// The lowest port no recorded instance uses and nothing listens on.
     func freePort() -> Int {
@@ -82,26 +88,28 @@ public struct HealthCheck: Sendable {
         LocalHTTP.get(port: record.port, path: record.healthCheck, host: host, timeoutSeconds: 10)
     }
 
+    /// Polls the health check until it passes, the instance's process exits, or `deadline`.
+    /// The process is watched through /proc; systemd is asked only when the process it last
+    /// named is gone, so that waiting costs the starting app no CPU beyond the requests.
     public func wait(for record: InstanceRecord, host: String, deadline: Duration) async throws {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
+        let unit = UnitWatch(unit: NodeLayout.unit(record.name), runner: runner)
         var last = "no answer"
-        while clock.now < end {
+        var exited = false
+        let healthy = await poll(every: .milliseconds(100), deadline: deadline) {
             switch check(record, host: host) {
             case .success(let response) where (200..<400).contains(response.status):
-                return
+                return true
             case .success(let response):
                 last = "HTTP \(response.status): \(response.body.prefix(300).trimmed)"
             case .failure(let error):
                 last = error.description
             }
-            if try await runner.run(Command("systemctl", ["is-failed", "--quiet", InstanceInstaller.unit(record.name)])).succeeded {
-                last = "the process exited"
-                break
-            }
-            try await Task.sleep(for: .milliseconds(100))
+            exited = await unit.hasExited()
+            return exited
         }
-        let log = FileSystem.read(paths.path(InstanceInstaller.logFile(record.name)))
+        guard !healthy || exited else { return }
+        if exited { last = "the process exited" }
+        let log = FileSystem.read(paths.path(NodeLayout.logFile(record.name)))
             .map { String(decoding: $0, as: UTF8.self).split(separator: "\n").suffix(15).joined(separator: "\n") } ?? ""
         throw AgentError.failed(
             "\(record.name) failed its health check \(record.healthCheck) (\(last))" + (log.isEmpty ? "" : "; its log ends:\n\(log)"))

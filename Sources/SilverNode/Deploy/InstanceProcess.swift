@@ -15,23 +15,32 @@ public struct InstanceProcess: Sendable {
     }
 
     public static let gunicorn = "/usr/bin/gunicorn"
-    public static let wrapperDirectory = "/usr/local/lib/silverlining"
 
     var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
 
-    /// The instance's environment: a plain base, then what silver wrote for it.
-    public func environment(_ name: String) throws -> [String: String] {
+    /// What silver wrote for the instance's environment, in order.
+    public func variables(_ name: String) throws -> [EnvironmentVariable] {
         guard let bytes = FileSystem.read(registry.environmentPath(name)) else {
             throw AgentError.failed("instance \(name) has no environment on this node")
         }
+        return try JSONDecoder().decode([EnvironmentVariable].self, from: Data(bytes))
+    }
+
+    /// The instance's environment: a plain base, then what silver wrote for it.
+    public func environment(_ name: String) throws -> [String: String] {
         var environment = [
-            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": "/var/www",
+            "PATH": "/usr/local/bin:/usr/bin:/bin", "LANG": "C.UTF-8", "HOME": NodeLayout.instances,
             "PYTHONUNBUFFERED": "1",
         ]
-        for variable in try JSONDecoder().decode([EnvironmentVariable].self, from: Data(bytes)) {
-            environment[variable.name] = variable.value
-        }
+        for variable in try variables(name) { environment[variable.name] = variable.value }
         return environment
+    }
+
+    /// Becomes `tail` on a log file (`silver logs`), so that following it ends when silver does.
+    public func tail(_ file: String, lines: Int, follow: Bool) throws -> Never {
+        try execute(
+            ["tail", "-n", String(max(0, lines))] + (follow ? ["-F"] : []) + [paths.path(file)],
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], directory: "/", asAppUser: false)
     }
 
     /// The program and arguments that run the instance.
@@ -52,7 +61,7 @@ public struct InstanceProcess: Sendable {
         var environment = try environment(name)
         if case .wsgi(let runner) = record.launch {
             environment["SILVER_RUNNER"] = registry.instanceDirectory(name) + "/" + runner
-            environment["PYTHONPATH"] = Self.wrapperDirectory
+            environment["PYTHONPATH"] = NodeLayout.libraries
         }
         try execute(serveCommand(record), environment: environment, directory: registry.instanceDirectory(name), asAppUser: false)
     }
@@ -80,10 +89,10 @@ public struct InstanceProcess: Sendable {
         guard let program = command.first else { throw AgentError.failed("no command given") }
         guard chdir(directory) == 0 else { throw AgentError.system("cannot enter \(directory)", errno) }
         if asAppUser && getuid() == 0 {
-            let uid = try FileSystem.uid(InstanceInstaller.appUser)
-            let gid = try FileSystem.gid(InstanceInstaller.appUser)
+            let uid = try FileSystem.uid(NodeLayout.appUser)
+            let gid = try FileSystem.gid(NodeLayout.appUser)
             guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
-                throw AgentError.system("cannot become \(InstanceInstaller.appUser)", errno)
+                throw AgentError.system("cannot become \(NodeLayout.appUser)", errno)
             }
         }
         let arguments = command.map { strdup($0) } + [nil]

@@ -49,10 +49,10 @@ public struct InstanceRegistry: Sendable {
         self.paths = paths
     }
 
-    public var recordsDirectory: String { paths.path("/var/lib/silverlining/instances") }
-    public var activeDirectory: String { paths.path("/var/lib/silverlining/active") }
+    public var recordsDirectory: String { paths.path(NodeLayout.records) }
+    public var activeDirectory: String { paths.path(NodeLayout.activePointers) }
 
-    public func instanceDirectory(_ name: String) -> String { paths.path("/var/www/\(name)") }
+    public func instanceDirectory(_ name: String) -> String { paths.path(NodeLayout.instanceDirectory(name)) }
     public func recordPath(_ name: String) -> String { recordsDirectory + "/\(name).json" }
     public func lastIssuedPath(_ app: String) -> String { recordsDirectory + "/.last-\(app)" }
 

@@ -19,11 +19,25 @@ public struct NodeInventory: Sendable {
 
     public func instances(of app: String) -> InstanceList {
         let prefix = app + "."
-        let directories = ((try? FileManager.default.contentsOfDirectory(atPath: paths.path("/var/www"))) ?? [])
+        let directories = ((try? FileManager.default.contentsOfDirectory(atPath: paths.path(NodeLayout.instances))) ?? [])
             .filter { $0.hasPrefix(prefix) }
         let recorded = registry.all().filter { $0.app == app }.map(\.name)
         return InstanceList(
             names: (directories + recorded).uniqued().sorted(), active: registry.activeName(of: app), lastIssued: registry.lastIssued(of: app))
+    }
+
+    /// The active instance of `app`, or an error saying the app is not deployed here.
+    public func activeInstance(of app: String) throws -> String {
+        guard let name = registry.activeName(of: app), registry.record(name) != nil else {
+            throw AgentError.failed("\(app) is not deployed on this node; run `silver update` first")
+        }
+        return name
+    }
+
+    /// Starts an instance's unit if it is not running; routing is `activate`'s.
+    public func start(_ name: String) async throws {
+        guard registry.record(name) != nil else { throw AgentError.failed("no instance \(name) on this node") }
+        try await runner.check(Command("systemctl", ["start", NodeLayout.unit(name)], step: "start \(name)"))
     }
 
     public func query(_ request: QueryRequest) async throws -> NodeQuery {
@@ -32,7 +46,7 @@ public struct NodeInventory: Sendable {
         for app in records.map(\.app).uniqued() {
             var instances: [NodeQuery.Instance] = []
             for record in records where record.app == app {
-                let running = try await runner.run(Command("systemctl", ["is-active", "--quiet", InstanceInstaller.unit(record.name)])).succeeded
+                let running = try await runner.run(Command("systemctl", ["is-active", "--quiet", NodeLayout.unit(record.name)])).succeeded
                 var health: Int?
                 if running && request.checkHealth, case .success(let response) = LocalHTTP.get(
                     port: record.port, path: record.healthCheck, host: "localhost", timeoutSeconds: 5)
@@ -47,18 +61,21 @@ public struct NodeInventory: Sendable {
     }
 
     public func clean(_ request: CleanRequest) async throws -> CleanAnswer {
-        var removed: [String] = []
-        let records = registry.all().filter { request.app == nil || $0.app == request.app }
-        for app in records.map(\.app).uniqued() {
-            let active = registry.activeName(of: app)
-            let older = records.filter { $0.app == app && $0.name != active && !request.spare.contains($0.name) }
-                .sorted { ($0.created, $0.name) > ($1.created, $1.name) }
-            for record in older.dropFirst(max(0, request.keep)) {
-                try await remove(record.name)
-                removed.append(record.name)
-            }
-        }
+        let removed = removable(request)
+        for name in removed { try await remove(name) }
         return CleanAnswer(removed: removed)
+    }
+
+    /// The instances `clean` removes: of each app, those older than the `keep` newest that
+    /// are not active.
+    public func removable(_ request: CleanRequest) -> [String] {
+        let records = registry.all().filter { request.app == nil || $0.app == request.app }
+        return records.map(\.app).uniqued().flatMap { app in
+            let active = registry.activeName(of: app)
+            return records.filter { $0.app == app && $0.name != active }
+                .sorted { ($0.created, $0.name) > ($1.created, $1.name) }
+                .dropFirst(max(0, request.keep)).map(\.name)
+        }
     }
 
     /// Stops an instance and deletes its files, record, environment, temp dir and log.
@@ -67,12 +84,12 @@ public struct NodeInventory: Sendable {
             throw AgentError.failed("\(name) is the active instance of \(app); activate another one first")
         }
         if manageSystem {
-            _ = try await runner.run(Command("systemctl", ["stop", InstanceInstaller.unit(name)]))
-            _ = try await runner.run(Command("systemctl", ["reset-failed", InstanceInstaller.unit(name)]))
+            _ = try await runner.run(Command("systemctl", ["stop", NodeLayout.unit(name)]))
+            _ = try await runner.run(Command("systemctl", ["reset-failed", NodeLayout.unit(name)]))
         }
         for path in [
-            registry.instanceDirectory(name), paths.path(InstanceInstaller.temporaryDirectory(name)), registry.recordPath(name),
-            registry.environmentPath(name), paths.path(InstanceInstaller.logFile(name)),
+            registry.instanceDirectory(name), paths.path(NodeLayout.temporaryDirectory(name)), registry.recordPath(name),
+            registry.environmentPath(name), paths.path(NodeLayout.logFile(name)),
         ] where FileSystem.exists(path) {
             try FileManager.default.removeItem(atPath: path)
         }
@@ -88,7 +105,7 @@ public struct NodeInventory: Sendable {
     }
 
     public func log(_ entry: DeployLogEntry) throws {
-        let path = paths.path("/var/log/silverlining/deploys.log")
+        let path = paths.path(NodeLayout.deployLog)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let line = [UInt8](try encoder.encode(entry)) + [UInt8(ascii: "\n")]

@@ -30,7 +30,7 @@ public struct RoutedLocation: Codable, Sendable, Equatable {
 /// the router settings and the active instances whenever either changes.
 public struct RouterConfiguration: Sendable {
     public static let path = "/etc/nginx/sites-enabled/silverlining"
-    public static let settingsPath = "/etc/silverlining/router.json"
+    public static let settingsPath = NodeLayout.routerSettings
     /// Answered 200 only when every app the locations name is active here: the balancer's
     /// health check, so a node joins the pool only once it can serve every location.
     public static let readyPath = "/.silverlining/ready"
@@ -105,7 +105,7 @@ public struct RouterConfiguration: Sendable {
                 """
         }
         let name = "@\(sanitized(location.app))_\(index)"
-        let staticRoot = "/var/www/\(instance.name)/\(instance.staticDirectory)"
+        let staticRoot = NodeLayout.instanceDirectory(instance.name) + "/" + instance.staticDirectory
         // A root location maps URLs onto static/ as they are; a deeper one strips its prefix.
         let staticLine = location.path == "/" ? "root \(staticRoot);" : "alias \(staticRoot)/;"
         var out = """
@@ -120,7 +120,7 @@ public struct RouterConfiguration: Sendable {
         if instance.writableRoot {
             out += """
                     location \(name)_writable {
-                        root /var/lib/silverlining/writable-roots/\(instance.app);
+                        root \(NodeLayout.writableRoots)/\(instance.app);
                         add_header \(instanceHeader) \(instance.name) always;
                         try_files \(location.path == "/" ? "$uri" : writablePathVariable(index)) \(name);
                     }

@@ -14,7 +14,7 @@ public struct SecretStore: Sendable {
         self.paths = paths
     }
 
-    public var directory: String { paths.path("/var/lib/silverlining/secrets") }
+    public var directory: String { paths.path(NodeLayout.secrets) }
 
     /// The secret called `name` (`mysql/blog`), made the first time it is asked for. Two
     /// callers asking at once get the same secret: the file appears whole, by `link`, or

@@ -1,0 +1,84 @@
+/// The node's layout as the agent keeps it: the one place that names the files and
+/// directories the agent writes, the user apps run as and the units that run them.
+/// setup-node's plans create these directories; everything else asks the agent.
+public enum NodeLayout {
+    /// The agent itself.
+    public static let agent = "/usr/local/lib/silverlining/silver-node"
+    /// Programs the agent's instances load (the WSGI wrapper).
+    public static let libraries = "/usr/local/lib/silverlining"
+    /// Each instance's files, `/var/www/APP.YYYY-MM-DD_NNN`, as in Silver Lining.
+    public static let instances = "/var/www"
+    /// Each instance's record and environment, and the last name issued per app.
+    public static let records = "/var/lib/silverlining/instances"
+    /// One file per app naming its active instance.
+    public static let activePointers = "/var/lib/silverlining/active"
+    /// A deploy's `--config` directory, per instance.
+    public static let configs = "/var/lib/silverlining/config"
+    /// Each instance's output.
+    public static let appLogs = "/var/log/silverlining/apps"
+    /// Each instance's `TEMP`, emptied on every update.
+    public static let temporary = "/var/tmp/silverlining"
+    public static let deployLog = "/var/log/silverlining/deploys.log"
+    public static let deployLock = "/var/lib/silverlining/deploy.lock"
+    /// Secrets made on the node (service passwords), root-only.
+    public static let secrets = "/var/lib/silverlining/secrets"
+    /// The `files` service's directories, one per app.
+    public static let files = "/var/lib/silverlining/apps"
+    /// The `writable_root` service's directories, one per app, served by nginx.
+    public static let writableRoots = "/var/lib/silverlining/writable-roots"
+    /// How the router (nginx) is told the nodeset's locations.
+    public static let routerSettings = "/etc/silverlining/router.json"
+
+    /// The user apps run as, as in Silver Lining.
+    public static let appUser = "www-data"
+
+    public static func instanceDirectory(_ instance: String) -> String { instances + "/" + instance }
+    public static func logFile(_ instance: String) -> String { appLogs + "/" + instance + ".log" }
+    public static func temporaryDirectory(_ instance: String) -> String { temporary + "/" + instance }
+    public static func configDirectory(_ instance: String) -> String { configs + "/" + instance }
+    /// The systemd unit that runs an instance, from the `instanceUnit` template.
+    public static func unit(_ instance: String) -> String { "silver-app@\(instance).service" }
+
+    /// The systemd template unit for instances.
+    public static let instanceUnitPath = "/etc/systemd/system/silver-app@.service"
+
+    /// What setup-node makes on an app server for the agent's instances.
+    public static let appserverDirectories = [
+        PlannedDirectory(instances),
+        PlannedDirectory(records, mode: 0o750, group: appUser),
+        PlannedDirectory(activePointers),
+        PlannedDirectory(files, owner: appUser, group: appUser),
+        PlannedDirectory(writableRoots, owner: appUser, group: appUser),
+        PlannedDirectory(appLogs, owner: appUser, group: "adm"),
+        PlannedDirectory(temporary, mode: 0o1777),
+    ]
+
+    /// One unit per instance (`silver-app@blog.2026-11-25_001`): the agent's `serve` verb
+    /// reads the instance's record and environment and becomes its process. ExecStop signals
+    /// that process itself and waits for it: where systemd cannot kill through the node's
+    /// cgroups (containers on some hosts: "Failed to kill control group ... Input/output
+    /// error") a plain stop would wait out TimeoutStopSec and leave the instance running.
+    public static let instanceUnit = """
+        # Written by silver setup-node; changes here are replaced.
+        [Unit]
+        Description=silver app instance %i
+        After=network.target
+
+        [Service]
+        Type=simple
+        User=\(appUser)
+        Group=\(appUser)
+        WorkingDirectory=\(instances)/%i
+        ExecStart=\(agent) serve %i
+        ExecStop=\(agent) stop-process $MAINPID
+        Restart=on-failure
+        RestartSec=1
+        TimeoutStopSec=30
+        StandardOutput=append:\(appLogs)/%i.log
+        StandardError=append:\(appLogs)/%i.log
+
+        [Install]
+        WantedBy=multi-user.target
+
+        """
+}
