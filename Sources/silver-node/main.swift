@@ -119,7 +119,10 @@ struct Start: AsyncParsableCommand {
     @Argument var instance: String
 
     func run() async throws {
-        try await agent { try await NodeInventory().start(instance) }
+        try await agent {
+            try await NodeInventory().start(instance)
+            try AgentIO.writeAnswer(Empty())
+        }
     }
 }
 
@@ -260,6 +263,7 @@ struct Remove: AsyncParsableCommand {
         try await agent {
             let inventory = NodeInventory()
             for name in instances { try await inventory.remove(name) }
+            try AgentIO.writeAnswer(Empty())
         }
     }
 }

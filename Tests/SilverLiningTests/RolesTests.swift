@@ -63,7 +63,7 @@ import Testing
     }
 }
 
-@Suite struct FirewallRulesTests {
+@Suite struct NftablesRulesetTests {
     static let cases: [(golden: String, topology: Topology, node: String)] = [
         ("firewall/appserver.nft", SampleNodesets.foobarTopology, "app1.foobar.com"),
         ("firewall/appserver-without-balancer.nft", SampleNodesets.singleTopology, "web"),
@@ -74,7 +74,7 @@ import Testing
 
     static func render(_ name: String) throws -> String {
         let example = try #require(cases.first { $0.golden == name })
-        return FirewallRules.render(for: SampleNodesets.record(example.topology, example.node), topology: example.topology)
+        return NftablesRuleset.render(for: SampleNodesets.record(example.topology, example.node), topology: example.topology)
     }
 
     @Test("each role's rules match their reviewed golden", arguments: cases.map(\.golden))
@@ -102,7 +102,7 @@ import Testing
     @Test("ports open only to the roles that need them")
     func whoMayConnect() {
         let topology = SampleNodesets.foobarTopology
-        func rules(_ node: String) -> String { FirewallRules.render(for: SampleNodesets.record(topology, node), topology: topology) }
+        func rules(_ node: String) -> String { NftablesRuleset.render(for: SampleNodesets.record(topology, node), topology: topology) }
         #expect(rules("mysql1.foobar.com").contains("ip saddr { 10.0.0.2, 10.0.0.3 } tcp dport 3306 accept"))
         #expect(rules("postgresql1.foobar.com").contains("ip saddr { 10.0.0.2, 10.0.0.3 } tcp dport 5432 accept"))
         #expect(rules("app1.foobar.com").contains("ip saddr { 10.0.0.6 } tcp dport 80 accept"))
@@ -116,7 +116,7 @@ import Testing
     func noPeersYet() {
         let topology = Topology(
             nodeset: SampleNodesets.foobar, records: SampleNodesets.foobarRecords.filter { $0.role != .appserver })
-        let rules = FirewallRules.render(for: SampleNodesets.record(topology, "mysql1.foobar.com"), topology: topology)
+        let rules = NftablesRuleset.render(for: SampleNodesets.record(topology, "mysql1.foobar.com"), topology: topology)
         #expect(!rules.contains("3306") && !rules.contains("{  }"))
     }
 }
@@ -181,10 +181,10 @@ import Testing
         for node in topology.nodes {
             let plan = plan(node.name)
             #expect(plan.files.first { $0.path == BaseRole.topologyPath }?.content == topology.file, "\(node.name)")
-            let firewall = plan.files.first { $0.path == FirewallRules.path }
-            #expect(firewall?.content == FirewallRules.render(for: node, topology: topology))
-            #expect(firewall?.check == ["nft", "-c", "-f", FirewallRules.path])
-            #expect(firewall?.then == [.run(["nft", "-f", FirewallRules.path])])
+            let firewall = plan.files.first { $0.path == NftablesRuleset.path }
+            #expect(firewall?.content == NftablesRuleset.render(for: node, topology: topology))
+            #expect(firewall?.check == ["nft", "-c", "-f", NftablesRuleset.path])
+            #expect(firewall?.then == [.run(["nft", "-f", NftablesRuleset.path])])
             #expect(plan.hostsBlock == topology.hostsBlock)
             #expect(plan.packages.contains("nftables") && plan.services.contains("nftables"))
             #expect(plan.directories.map(\.path).contains("/etc/silverlining"))

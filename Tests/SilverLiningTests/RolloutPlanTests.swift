@@ -159,6 +159,17 @@ import Testing
             + closing(clean: false, result: "app3: interrupted"))
     }
 
+    @Test("a new instance that cannot be removed afterwards does not make the rollback a failure: app1 serves what it did")
+    func removalFailsAfterRollback() async {
+        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new), .remove(node: "app2", instance: Self.new)])
+        let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(update())
+        guard case .rolledBack(_, "app1", _, true) = outcome.ending else {
+            Issue.record("expected a restored rollback, got \(outcome.ending)")
+            return
+        }
+        #expect(transport.steps.contains(.remove(node: "app3", instance: Self.new)), "the other removals still run")
+    }
+
     @Test("an undo step that fails is reported: the run says the first node's state is unknown")
     func undoFails() async {
         let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new), .activate(node: "app1", instance: Self.old)])

@@ -81,6 +81,21 @@ import Testing
         #expect(error.description == "port \(listener.port) answered something that is not HTTP")
     }
 
+    @Test(
+        "a path or header that would end the request line early, or add a header, is refused before anything is sent",
+        arguments: [
+            ("/a b", "h", [:]), ("/a\r\nX-Evil: 1", "h", [:]), ("setup", "h", [:]), ("/ok", "h\r\nX-Evil: 1", [:]),
+            ("/ok", "h", ["X-Silverlining-Update": "1\nX-Evil: 1"]),
+        ] as [(String, String, [String: String])])
+    func forgedRequestLines(path: String, host: String, headers: [String: String]) throws {
+        let bound = try TestListener(listening: false)
+        guard case .failure(let error) = LocalHTTP.get(port: bound.port, path: path, host: host, headers: headers, timeoutSeconds: 1) else {
+            Issue.record("expected a refusal")
+            return
+        }
+        #expect(error.description.hasPrefix("refusing a request"), "refused before connecting: \(error)")
+    }
+
     @Test func nothingListening() throws {
         let bound = try TestListener(listening: false)
         let port = bound.port

@@ -51,8 +51,8 @@ public enum AppLoader {
         app.packages = try packages(production)
         app.defaultLocation = try production.nonEmptyString("default_location")
         if let healthCheck = try production.nonEmptyString("health_check") {
-            guard healthCheck.hasPrefix("/"), !healthCheck.contains(where: \.isWhitespace) else {
-                throw production.invalid("health_check", "must be a path starting with /", got: healthCheck)
+            guard ValueSyntax.isRequestPath(healthCheck) else {
+                throw production.invalid("health_check", "must be a path starting with /, with %-escapes for spaces and other characters", got: healthCheck)
             }
             app.healthCheck = healthCheck
         }
@@ -105,9 +105,10 @@ public enum AppLoader {
                 continue
             }
             for word in line.text.split(whereSeparator: \.isWhitespace).map(String.init) {
-                guard word.hasPrefix("/") else {
-                    throw production.invalid("update_fetch", "entries are paths starting with / or script:COMMAND lines", got: word,
-                        at: line.location)
+                guard ValueSyntax.isRequestPath(word) else {
+                    throw production.invalid(
+                        "update_fetch", "entries are paths starting with / (with %-escapes for other characters) or script:COMMAND lines",
+                        got: word, at: line.location)
                 }
                 entries.append(word)
             }

@@ -30,6 +30,15 @@ enum ValueSyntax {
         return nil
     }
 
+    /// A path an HTTP request line can carry as written: starts with `/`, then only RFC 3986's
+    /// path and query characters (`%` escapes for anything else). No space, control
+    /// character or line break can end the request line early or add a header to it.
+    static func isRequestPath(_ text: String) -> Bool {
+        text.hasPrefix("/") && text.unicodeScalars.allSatisfy {
+            $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-._~!$&'()*+,;=:@/%?".unicodeScalars.contains($0))
+        }
+    }
+
     /// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
     static func isHostName(_ text: String) -> Bool {
         guard !text.isEmpty, text.utf8.count <= 253 else { return false }

@@ -47,24 +47,3 @@ public struct NodeListing: Sendable {
         Table(header: ["NAME", "ROLE", "ADDRESS", "STATE"], rows: rows.map { [$0.name, $0.role, $0.address, $0.state] }).text
     }
 }
-
-/// Left-aligned columns separated by two spaces, as `ps` and `kubectl` print them.
-public struct Table: Sendable {
-    public var header: [String]
-    public var rows: [[String]]
-
-    public init(header: [String], rows: [[String]]) {
-        self.header = header
-        self.rows = rows
-    }
-
-    public var text: String {
-        let all = [header] + rows
-        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n") + "\n"
-    }
-}

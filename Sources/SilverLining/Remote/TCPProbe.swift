@@ -31,13 +31,6 @@ public enum TCPProbe {
 
     /// Polls every 50 ms until the port accepts connections or `deadline` passes.
     public static func waitUntilOpen(address: String, port: Int, deadline: Duration) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while clock.now < end {
-            if isOpen(address: address, port: port, timeout: .milliseconds(300)) { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-            if Task.isCancelled { return false }
-        }
-        return false
+        await SilverNode.poll(deadline: deadline) { isOpen(address: address, port: port, timeout: .milliseconds(300)) }
     }
 }

@@ -14,8 +14,8 @@ public enum BaseRole {
             files: [
                 PlannedFile(topologyPath, content: topology.file),
                 PlannedFile(
-                    FirewallRules.path, content: FirewallRules.render(for: node, topology: topology), mode: 0o755,
-                    check: ["nft", "-c", "-f", FirewallRules.path], then: [.run(["nft", "-f", FirewallRules.path])]),
+                    NftablesRuleset.path, content: NftablesRuleset.render(for: node, topology: topology), mode: 0o755,
+                    check: ["nft", "-c", "-f", NftablesRuleset.path], then: [.run(["nft", "-f", NftablesRuleset.path])]),
             ],
             hostsBlock: topology.hostsBlock,
             services: ["nftables"])

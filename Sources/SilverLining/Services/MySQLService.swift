@@ -79,8 +79,7 @@ public struct MySQLService: AppService {
             let dump = "\(scratch)/\(BackupLayout.fileName(for: kind))"
             try await files.send(source, to: dump)
             try await context.ssh.check(Self.client(Self.recreateSQL(database: app), step: "empty \(app)'s MariaDB database"), on: node.reach)
-            try await context.ssh.check(
-                Self.client("source \(dump)\n", database: app, step: "load \(app)'s MariaDB dump"), on: node.reach)
+            try await context.ssh.check(Self.load(database: app, from: dump), on: node.reach)
         }
     }
 
@@ -99,6 +98,14 @@ public struct MySQLService: AppService {
         Command(
             "mysql", ["--batch", "--skip-column-names", "--default-character-set=utf8mb4"] + (database.map { ["--database=\($0)"] } ?? []),
             input: sql, step: step)
+    }
+
+    /// The `mysql` client reading a dump file on the node. The shell only redirects: the
+    /// script is fixed, the database and path are its arguments, quoted as words.
+    static func load(database: String, from path: String) -> Command {
+        Command(
+            "sh", ["-c", "exec mysql --batch --default-character-set=utf8mb4 --database=\"$1\" < \"$2\"", "sh", database, path],
+            step: "load \(database)'s MariaDB dump")
     }
 
     static func dump(database: String, to path: String) -> Command {

@@ -21,14 +21,9 @@ public final class FileLock: Sendable {
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw FileLockError.cannotOpen(path: path, reason: String(cString: strerror(errno))) }
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
-        while flock(fd, LOCK_EX | LOCK_NB) != 0 {
-            guard clock.now < end, !Task.isCancelled else {
-                close(fd)
-                throw FileLockError.timedOut(path: path)
-            }
-            try await Task.sleep(for: .milliseconds(100))
+        guard await poll(every: .milliseconds(100), deadline: deadline, until: { flock(fd, LOCK_EX | LOCK_NB) == 0 }) else {
+            close(fd)
+            throw FileLockError.timedOut(path: path)
         }
         return FileLock(descriptor: fd, path: path)
     }

@@ -21,6 +21,14 @@ public enum LocalHTTP {
     public static func get(
         port: Int, path: String, host: String, headers: [String: String] = [:], timeoutSeconds: Int = 10
     ) -> Result<Response, AgentError> {
+        // Whatever silver loaded was checked already; this keeps a forged request line out
+        // whoever calls.
+        let breaksLine = { (text: String) in text.unicodeScalars.contains { $0 == "\r" || $0 == "\n" || $0 == "\0" } }
+        guard path.hasPrefix("/"), !path.unicodeScalars.contains(where: { $0.value <= 0x20 || $0.value == 0x7f }),
+            !([host] + headers.keys + headers.values).contains(where: breaksLine)
+        else {
+            return .failure(.failed("refusing a request whose path or headers would break its request line: \(path.debugDescription)"))
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)

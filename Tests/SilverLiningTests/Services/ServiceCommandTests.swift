@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SilverLining
@@ -33,6 +34,23 @@ import Testing
         #expect(command.words == ["mysql", "--batch", "--skip-column-names", "--default-character-set=utf8mb4", "--database=blog"])
         #expect(command.input == Array("SELECT 1;\n".utf8))
         #expect(MySQLService.dump(database: "blog", to: "/var/tmp/x/mysql.dump").words.last == "blog")
+    }
+
+    @Test("a dump is loaded through a fixed shell script: the database and path are its arguments, whatever they hold")
+    func mysqlLoadsDumpsWithoutBuildingShellText() async throws {
+        let scratch = try ScratchDirectory()
+        let dump = scratch.path + "/a dir/$(touch pwned).dump"
+        try scratch.write("a dir/$(touch pwned).dump", "SELECT 1;\n")
+        // Stands in for the client only to show what it is given: its arguments and its input.
+        try scratch.write("bin/mysql", "#!/bin/sh\nprintf '%s\\n' \"$@\"\ncat\n")
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: scratch.path + "/bin/mysql")
+        let command = MySQLService.load(database: "blo'g", from: dump)
+        // The line ssh would hand the node's login shell, run by a real one.
+        let result = try await CommandRunner().check(
+            Command("/bin/sh", ["-c", command.shellLine]), environment: ["PATH": scratch.path + "/bin:/usr/bin:/bin"],
+            workingDirectory: scratch.path)
+        #expect(result.text == "--batch\n--default-character-set=utf8mb4\n--database=blo'g\nSELECT 1;\n")
+        #expect(!FileManager.default.fileExists(atPath: scratch.path + "/pwned"))
     }
 
     @Test func postgresRunsAsThePostgresUserWithSQLOnStandardInput() {

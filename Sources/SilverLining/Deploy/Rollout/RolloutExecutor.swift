@@ -68,8 +68,11 @@ public struct RolloutExecutor: Sendable {
             switch phase.onFailure {
             case .rollBack:
                 var restored = true
+                // Restored means every app server serves what it did before; an old instance
+                // left behind by a failed removal does not change that.
                 for undo in plan.rollback(after: journal.steps) {
-                    restored = await run(undo, journal: journal, unstoppable: true).isEmpty && restored
+                    let failed = await run(undo, journal: journal, unstoppable: true)
+                    if !failed.isEmpty, undo.steps.contains(where: \.isSwitch) { restored = false }
                 }
                 ending = .rolledBack(phase: phase.name, node: node, failure: failure, restored: restored)
             case .stop:

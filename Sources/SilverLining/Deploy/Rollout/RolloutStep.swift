@@ -33,6 +33,14 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// Steps that change which instance an app server serves, or whether it gets requests.
+    public var isSwitch: Bool {
+        switch self {
+        case .drain, .activate, .ready: true
+        default: false
+        }
+    }
+
     /// Steps that still run when their lane is cut short by a failure or an interruption:
     /// no app server may be left out of the balancer's rotation.
     public var alwaysRuns: Bool {

@@ -114,20 +114,17 @@ struct LocalNode: Sendable {
     /// Polls the node's SSH port, stopping early if its nspawn process has exited or its
     /// systemd gave up (it then freezes rather than exits, so nspawn keeps running).
     func waitForSSH(deadline: Duration) async -> Bool {
-        let clock = ContinuousClock()
-        let end = clock.now.advanced(by: deadline)
         var sawProcess = false
         var polls = 0
-        while clock.now < end {
-            if TCPProbe.isOpen(address: address, port: 22, timeout: .milliseconds(200)) { return true }
+        var open = false
+        await poll(deadline: deadline) {
+            open = TCPProbe.isOpen(address: address, port: 22, timeout: .milliseconds(200))
             let running = pid() != nil
-            if sawProcess && !running { return false }
-            sawProcess = sawProcess || running
+            defer { sawProcess = sawProcess || running }
             polls += 1
-            if polls % 10 == 0, systemdGaveUp() { return false }
-            try? await Task.sleep(for: .milliseconds(50))
+            return open || (sawProcess && !running) || (polls % 10 == 0 && systemdGaveUp())
         }
-        return false
+        return open
     }
 
     private func systemdGaveUp() -> Bool {

@@ -1,6 +1,6 @@
 /// The firewall policy for one node, as an nftables script. Only silver's own table is
 /// replaced, so rules other software keeps in other tables survive.
-public enum FirewallRules {
+public enum NftablesRuleset {
     public static let path = "/etc/nftables.conf"
 
     public static func render(for node: NodeRecord, topology: Topology) -> String {
