@@ -25,8 +25,8 @@ struct SilverNodeCommand: AsyncParsableCommand {
         abstract: "The node side of silver: run by silver over SSH on each node, not by hand.",
         discussion: "Most verbs read a JSON request on standard input and write a JSON answer.",
         subcommands: [
-            Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Query.self,
-            Clean.self, Lock.self, Log.self, Balancer.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
+            Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Soak.self, Query.self,
+            Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
             Remove.self, Secret.self,
         ]
     )
@@ -142,6 +142,18 @@ struct Fetch: AsyncParsableCommand {
     }
 }
 
+struct Soak: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch an instance that just took requests: fail if its process restarts or its health check fails.")
+
+    func run() async throws {
+        try await answer(SoakRequest.self) { request in
+            try await InstanceSoak().watch(request)
+            return Empty()
+        }
+    }
+}
+
 struct Query: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Report each app's instances and their health.")
 
@@ -182,6 +194,27 @@ struct Balancer: AsyncParsableCommand {
 
     func run() async throws {
         try await answer(BalancerRequest.self) { try await HAProxyRuntime().handle($0) }
+    }
+}
+
+struct BalancerStatus: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balancer-status", abstract: "Report every app server in every app's backend: state, requests, counters.")
+
+    func run() async throws {
+        try await agent { try AgentIO.writeAnswer(try HAProxyRuntime().servers()) }
+    }
+}
+
+struct Undrain: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Put a drained app server back into rotation in one backend (a drain's expiry timer runs this).")
+
+    @Argument var backend: String
+    @Argument var server: String
+
+    func run() async throws {
+        try await agent { try HAProxyRuntime().undrain(backend: backend, server: server) }
     }
 }
 

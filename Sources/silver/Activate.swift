@@ -21,6 +21,9 @@ struct Activate: AsyncParsableCommand {
     @Flag(help: "Break the nodeset's deploy lock if another run holds it.")
     var forceUnlock = false
 
+    @Option(help: "Seconds to watch the first app server after it switched before the rest switch (0: do not watch).")
+    var soak = SilverLining.Update.defaultSoak
+
     @OptionGroup var options: WorkOptions
 
     func run() async throws {
@@ -29,6 +32,7 @@ struct Activate: AsyncParsableCommand {
             var reactivation = Reactivation(session: session, app: app, instance: instance)
             reactivation.batch = batch
             reactivation.forceUnlock = forceUnlock
+            reactivation.soak = soak
             let job = reactivation
             _ = try await Interrupts.cancelling(session.console) { try await job.run() }
         }

@@ -37,6 +37,11 @@ struct Update: AsyncParsableCommand {
     @Option(help: "Old instances to keep on each node.")
     var keep = 5
 
+    @Option(help: ArgumentHelp(
+        "Seconds to watch the first app server after it switched before the rest switch (0: do not watch).",
+        discussion: "A restart of the new instance or a failed health check meanwhile switches it back and stops the update. Later batches are watched a third as long."))
+    var soak = SilverLining.Update.defaultSoak
+
     @Flag(help: "Break the nodeset's deploy lock if another run holds it (it says who held it).")
     var forceUnlock = false
 
@@ -66,6 +71,7 @@ struct Update: AsyncParsableCommand {
             update.forceUnlock = forceUnlock
             update.lockWait = .seconds(lockWait)
             update.clear = clear
+            update.soak = soak
             let job = update
             _ = try await Interrupts.cancelling(session.console) { try await job.run() }
         }

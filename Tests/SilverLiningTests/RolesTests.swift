@@ -127,7 +127,7 @@ import Testing
         ("haproxy/no-hostnames.cfg", noHostnames),
     ]
 
-    /// A balancer without hostnames or locations sends everything to the app servers.
+    /// A balancer without hostnames or locations has no app to send anything to.
     static var noHostnames: Topology {
         var nodeset = SampleNodesets.foobar
         nodeset.balancerHostnames = []
@@ -161,11 +161,27 @@ import Testing
         #expect(!(try await ExternalCheck.haproxy(broken)).succeeded)
     }
 
-    @Test("every app server is a checked backend server, and nothing else is")
+    @Test("every app has a backend of every app server, checked at that app's own ready page, and nothing else is a server")
     func servers() {
         let text = HAProxyConfiguration.render(SampleNodesets.foobarTopology)
-        let servers = text.split(separator: "\n").filter { $0.hasPrefix("    server ") }
-        #expect(servers == ["    server app1.foobar.com 10.0.0.2:80 check", "    server app2.foobar.com 10.0.0.3:80 check"])
+        let backends = text.components(separatedBy: "\nbackend ").dropFirst()
+        #expect(backends.map { String($0.prefix { $0 != "\n" }) } == ["app_blog", "app_wiki", "no_app"])
+        for (backend, app) in zip(backends, ["blog", "wiki"]) {
+            #expect(backend.split(separator: "\n").filter { $0.hasPrefix("    server ") }
+                == ["    server app1.foobar.com 10.0.0.2:80 check", "    server app2.foobar.com 10.0.0.3:80 check"])
+            #expect(backend.contains("uri /.silverlining/ready/\(app) "))
+        }
+    }
+
+    @Test("locations go to their app's backend, the longest path of a host first, as nginx chooses on the app servers")
+    func routes() {
+        let routes = HAProxyConfiguration.routes([
+            Location(url: "http://Foobar.com/", appName: "blog"), Location(url: "http://foobar.com/wiki/", appName: "wiki"),
+            Location(url: "http://foobar.com/wiki/old/", appName: "archive"), Location(url: "http://www.foobar.com/", appName: "blog"),
+        ])
+        #expect(routes.map { "\($0.hostname)\($0.path) \($0.app)" } == [
+            "foobar.com/wiki/old/ archive", "foobar.com/wiki/ wiki", "foobar.com/ blog", "www.foobar.com/ blog",
+        ])
     }
 }
 

@@ -44,6 +44,29 @@ import Testing
             "without a balancer nothing is drained; without update_fetch nothing is fetched")
     }
 
+    @Test("with a soak, the first app server is watched after update_fetch, each later one for a third as long")
+    func soakPlan() {
+        let plan = RolloutPlan.update(
+            app: "blog", instance: Self.new, appServers: servers, balanced: true, fetches: true, soak: 6, batch: 2, nodes: nodes)
+        #expect(plan.phases[1].steps == switched("app1", to: Self.new, fetch: true) + [.soak(node: "app1", instance: Self.new, seconds: 6)])
+        #expect(plan.phases[2].lanes.map(\.steps) == ["app2", "app3"].map { switched($0, to: Self.new) + [.soak(node: $0, instance: Self.new, seconds: 2)] })
+        #expect(RolloutPlan.laterSoak(1) == 1 && RolloutPlan.laterSoak(0) == 0)
+    }
+
+    @Test("a release that dies while the first app server is watched is switched back there, and no other node switches")
+    func soakFailsOnFirst() async {
+        let plan = RolloutPlan.update(
+            app: "blog", instance: Self.new, appServers: servers, balanced: true, fetches: false, soak: 5, batch: 1, nodes: nodes)
+        let transport = RecordingTransport(failing: [.soak(node: "app1", instance: Self.new, seconds: 5)])
+        let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(plan)
+        guard case .rolledBack("first app server", "app1", .error, true) = outcome.ending else {
+            Issue.record("expected a rollback at app1, got \(outcome.ending)")
+            return
+        }
+        #expect(transport.steps == staged + switched("app1", to: Self.new) + [.soak(node: "app1", instance: Self.new, seconds: 5)]
+            + switched("app1", to: Self.old) + removed + closing(clean: false, result: "app1: boom"))
+    }
+
     @Test("a whole update, in order: each node drained, switched and back in rotation; the lock let go last")
     func updateRuns() async {
         let transport = RecordingTransport()

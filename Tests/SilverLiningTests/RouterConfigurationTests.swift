@@ -125,17 +125,24 @@ import Testing
         }
     }
 
-    @Test("ready answers 200 only when every app the locations name is active")
+    @Test("ready answers 200 only when every app the locations name is active; each app's own ready page only when it is")
     func ready() {
         let settings = Self.settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki/", "wiki")])
-        let ready = "return 200 \"ready\\n\";"
-        let notReady = "return 503 \"not every app is deployed here yet\\n\";"
-        for active in [[:], ["blog": Self.blog], ["wiki": Self.wiki]] {
-            let text = RouterConfiguration.render(settings, active: active)
-            #expect(!text.contains(ready) && text.components(separatedBy: notReady).count == 3, "\(active.keys)")
+        func readyPage(_ text: String, _ path: String) -> String? {
+            guard let start = text.range(of: "location = \(path) {") else { return nil }
+            return text[start.upperBound...].split(separator: "}", maxSplits: 1).first.map(String.init)
         }
-        let text = RouterConfiguration.render(settings, active: ["blog": Self.blog, "wiki": Self.wiki, "other": Self.blog])
-        #expect(text.components(separatedBy: ready).count == 3 && !text.contains(notReady))
+        for (active, blogReady, wikiReady) in [
+            ([:], false, false), (["blog": Self.blog], true, false), (["wiki": Self.wiki], false, true),
+            (["blog": Self.blog, "wiki": Self.wiki, "other": Self.blog], true, true),
+        ] as [([String: InstanceRecord], Bool, Bool)] {
+            let text = RouterConfiguration.render(settings, active: active)
+            let all = readyPage(text, RouterConfiguration.readyPath)
+            #expect(all?.contains("return \(blogReady && wikiReady ? 200 : 503) ") == true, "\(active.keys)")
+            #expect(readyPage(text, RouterConfiguration.readyPath(app: "blog"))?.contains("return \(blogReady ? 200 : 503) ") == true)
+            #expect(readyPage(text, RouterConfiguration.readyPath(app: "wiki"))?.contains("return \(wikiReady ? 200 : 503) ") == true)
+            #expect(readyPage(text, RouterConfiguration.readyPath(app: "other")) == nil, "only the nodeset's apps have a ready page")
+        }
     }
 
     @Test("an app that is not active answers 503 at its location while others are routed")

@@ -1,28 +1,34 @@
 import Dispatch
 import Foundation
 
-/// Ctrl-C during work that must not stop half-way (a rollout): the first interrupt cancels
-/// the work, which then puts things back as its failure rules say; a second one exits at once.
+/// Ctrl-C (or SIGTERM) during work that must not stop half-way (a rollout): the first signal
+/// cancels the work, which then puts things back as its failure rules say; a second one
+/// exits at once.
 public enum Interrupts {
     public static func cancelling<T: Sendable>(
         _ console: Console, _ work: @escaping @Sendable () async throws -> T
     ) async throws -> T {
         let task = Task { try await work() }
-        signal(SIGINT, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: SIGINT)
         let count = Counter()
-        source.setEventHandler {
-            if count.increment() == 1 {
-                console.warn("interrupted: stopping safely (press Ctrl-C again to quit at once)")
-                task.cancel()
-            } else {
-                exit(130)
+        let sources = [SIGINT, SIGTERM].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler {
+                if count.increment() == 1 {
+                    console.warn("interrupted: stopping safely (press Ctrl-C again to quit at once)")
+                    task.cancel()
+                } else {
+                    exit(128 + number)
+                }
             }
+            source.resume()
+            return (number, source)
         }
-        source.resume()
         defer {
-            source.cancel()
-            signal(SIGINT, SIG_DFL)
+            for (number, source) in sources {
+                source.cancel()
+                signal(number, SIG_DFL)
+            }
         }
         return try await task.value
     }

@@ -8,6 +8,8 @@ public struct Reactivation: Sendable {
     public var instance: String
     public var forceUnlock = false
     public var batch: Int?
+    /// As `Update.soak`.
+    public var soak = Update.defaultSoak
 
     public init(session: NodesetSession, app: String, instance: String) {
         self.session = session
@@ -45,7 +47,7 @@ public struct Reactivation: Sendable {
         }
         let plan = RolloutPlan.activate(
             app: app, instance: wanted, appServers: zip(nodes, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
-            balanced: topology.balancer != nil, batch: batch ?? max(1, nodes.count - 1), nodes: topology.nodes.map(\.name))
+            balanced: topology.balancer != nil, soak: soak, batch: batch ?? max(1, nodes.count - 1), nodes: topology.nodes.map(\.name))
         let outcome = await executor.run(plan)
         try await outcome.check(plan, session: session, agent: agent, topology: topology)
         session.console.say("\(app): \(wanted) serves on all \(nodes.count) app server(s)")

@@ -22,6 +22,11 @@ public struct Update: Sendable {
     public var keep = 5
     /// Empties the app's services' data before deploying (`update --clear`).
     public var clear = false
+    /// Seconds the first app server is watched after it switched (later batches: a third as
+    /// long); 0 watches nothing.
+    public var soak = Update.defaultSoak
+
+    public static let defaultSoak = 5
 
     public init(session: NodesetSession, app: AppConfig) {
         self.session = session
@@ -53,7 +58,7 @@ public struct Update: Sendable {
         let plan = RolloutPlan.update(
             app: app.appName, instance: instance,
             appServers: zip(appServers, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
-            balanced: topology.balancer != nil, fetches: !app.updateFetch.isEmpty, batch: batch ?? max(1, appServers.count - 1),
+            balanced: topology.balancer != nil, fetches: !app.updateFetch.isEmpty, soak: soak, batch: batch ?? max(1, appServers.count - 1),
             nodes: topology.nodes.map(\.name))
         var transport = AgentTransport(
             session: session, agent: agent, topology: topology, app: app.appName, host: target.canonicalHostname, lock: lock.holder,

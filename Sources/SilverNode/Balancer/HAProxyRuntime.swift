@@ -5,20 +5,25 @@ import FoundationEssentials
 #endif
 
 /// HAProxy's runtime API on the balancer's admin socket: how silver drains an app server
-/// before switching it and puts it back afterwards, without reloading HAProxy.
+/// in an app's backend before switching it and puts it back afterwards, without reloading
+/// HAProxy. A drain can be given an expiry, kept by a transient systemd timer on the
+/// balancer: unless silver renews it, the server goes back into rotation by itself, so a
+/// silver killed mid-switch leaves no app server drained for longer than that.
 public struct HAProxyRuntime: Sendable {
     public var socketPath: String
-    public var backend: String
+    public var runner: CommandRunner
 
     /// Where HAProxy listens for runtime commands; its configuration says the same.
     public static let adminSocket = "/run/haproxy/admin.sock"
-    /// The backend that holds every app server.
-    public static let appServers = "appservers"
 
-    public init(socketPath: String = HAProxyRuntime.adminSocket, backend: String = HAProxyRuntime.appServers) {
+    public init(socketPath: String = HAProxyRuntime.adminSocket, runner: CommandRunner = CommandRunner()) {
         self.socketPath = socketPath
-        self.backend = backend
+        self.runner = runner
     }
+
+    /// The backend that holds every app server for one app.
+    public static func backend(app: String) -> String { "app_" + app }
+    static let backendPrefix = "app_"
 
     /// Sends one command and returns HAProxy's whole answer.
     public func send(_ command: HAProxyCommand) throws -> String {
@@ -56,47 +61,113 @@ public struct HAProxyRuntime: Sendable {
         return String(decoding: answer, as: UTF8.self)
     }
 
-    public func setState(_ server: String, _ state: BalancerRequest.State) throws {
+    func setState(_ server: String, in backend: String, _ state: BalancerRequest.State) throws {
         let answer = try send(.setState(backend: backend, server: server, state: state)).trimmed
-        guard answer.isEmpty else { throw AgentError.failed("HAProxy refused to set \(server) to \(state.rawValue): \(answer)") }
+        guard answer.isEmpty else { throw AgentError.failed("HAProxy refused to set \(server) to \(state.rawValue) in \(backend): \(answer)") }
     }
 
-    /// The server's current sessions (`scur`) and status, from `show stat`.
-    public func stat(_ server: String) throws -> BalancerAnswer {
+    /// What a drain's expiry timer runs: the server back to ready in its backend.
+    public func undrain(backend: String, server: String) throws {
+        try setState(server, in: backend, .ready)
+    }
+
+    /// Every server of every app backend, from `show stat`.
+    public func servers() throws -> [BalancerServer] {
         let lines = try send(.showStat).split(separator: "\n")
         guard let header = lines.first, header.hasPrefix("# ") else { throw AgentError.failed("unexpected answer to show stat") }
-        let columns = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false)
-        guard let scur = columns.firstIndex(of: "scur"), let status = columns.firstIndex(of: "status") else {
-            throw AgentError.failed("show stat has no scur or status column")
+        let columns = header.dropFirst(2).split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        func column(_ name: String) throws -> Int {
+            guard let index = columns.firstIndex(of: name) else { throw AgentError.failed("show stat has no \(name) column") }
+            return index
         }
-        for line in lines.dropFirst() {
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
-            if fields.count > max(scur, status), fields[0] == Substring(backend), fields[1] == Substring(server) {
-                return BalancerAnswer(sessions: Int(fields[scur]) ?? 0, status: String(fields[status]))
+        let (scur, status) = (try column("scur"), try column("status"))
+        let counters = BalancerServer.counterColumns.compactMap { name in columns.firstIndex(of: name).map { (name, $0) } }
+        return lines.dropFirst().compactMap { line in
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard fields.count > max(scur, status), fields[0].hasPrefix(Self.backendPrefix), !["FRONTEND", "BACKEND"].contains(fields[1]) else {
+                return nil
             }
+            return BalancerServer(
+                app: String(fields[0].dropFirst(Self.backendPrefix.count)), server: fields[1], sessions: Int(fields[scur]) ?? 0,
+                status: fields[status],
+                counters: Dictionary(uniqueKeysWithValues: counters.map { ($0.0, Int(fields[$0.1]) ?? 0) }))
         }
-        throw AgentError.failed("the balancer has no server \(server) in \(backend); run `silver setup-node` so it knows every app server")
+    }
+
+    /// The server in the backends a request names: one app's, or every app's.
+    func entries(of server: String, app: String?) throws -> [BalancerServer] {
+        let found = try servers().filter { $0.server == server && (app == nil || $0.app == app) }
+        guard !found.isEmpty else {
+            throw AgentError.failed(
+                "the balancer has no server \(server)" + (app.map { " for \($0)" } ?? "")
+                    + "; run `silver setup-node` so it knows every app server and app")
+        }
+        return found
     }
 
     /// Sets the state; after a drain, waits until the server's requests have finished; after
-    /// a ready, waits (when asked) until its health check passes.
+    /// a ready, waits (when asked) until its health check passes. Answers for the server
+    /// summed over the backends named.
     public func handle(_ request: BalancerRequest) async throws -> BalancerAnswer {
-        try setState(request.server, request.state)
+        let backends = try entries(of: request.server, app: request.app).map { Self.backend(app: $0.app) }
+        for backend in backends {
+            try setState(request.server, in: backend, request.state)
+            let expiry = DrainExpiry(backend: backend, server: request.server, runner: runner)
+            if request.state == .drain, request.expirySeconds > 0 {
+                // Long enough to outlast the wait for the server's requests to end; once that
+                // is over, the expiry starts again from then.
+                try await expiry.schedule(after: request.expirySeconds + request.idleTimeoutSeconds)
+            } else {
+                await expiry.cancel()
+            }
+        }
         switch request.state {
-        case .drain: return try await stat(request.server, within: .seconds(request.idleTimeoutSeconds)) { $0.sessions == 0 }
-        case .ready: return try await stat(request.server, within: .seconds(request.upTimeoutSeconds)) { $0.isUp }
+        case .drain:
+            let answer = try await answer(request, within: .seconds(request.idleTimeoutSeconds)) { $0.sessions == 0 }
+            if request.expirySeconds > 0, request.idleTimeoutSeconds > 0 {
+                for backend in backends {
+                    try await DrainExpiry(backend: backend, server: request.server, runner: runner).schedule(after: request.expirySeconds)
+                }
+            }
+            return answer
+        case .ready:
+            return try await answer(request, within: .seconds(request.upTimeoutSeconds)) { $0.isUp }
         }
     }
 
-    /// The server's stat once `done` holds for it, or when `deadline` has passed.
-    func stat(_ server: String, within deadline: Duration, until done: (BalancerAnswer) -> Bool) async throws -> BalancerAnswer {
-        var current = try stat(server)
+    /// The server's answer once `done` holds for it, or when `deadline` has passed.
+    func answer(_ request: BalancerRequest, within deadline: Duration, until done: (BalancerAnswer) -> Bool) async throws -> BalancerAnswer {
+        func current() throws -> BalancerAnswer { BalancerAnswer(try entries(of: request.server, app: request.app)) }
+        var answer = try current()
         try await poll(deadline: deadline) {
-            current = try stat(server)
-            return done(current)
+            answer = try current()
+            return done(answer)
         }
-        return current
+        return answer
     }
+}
+
+/// A drain's expiry on the balancer: a transient timer unit that puts the server back into
+/// rotation in its backend when it fires. Scheduling again renews it; making the server
+/// ready cancels it.
+struct DrainExpiry: Sendable {
+    var backend: String
+    var server: String
+    var runner: CommandRunner
+
+    var unit: String { "silver-undrain-\(backend)-\(server)" }
+
+    func schedule(after seconds: Int) async throws {
+        await cancel()
+        try await runner.check(Command(
+            "systemd-run", ["--quiet", "--collect", "--on-active=\(seconds)s", "--unit=\(unit)", NodeLayout.agent, "undrain", backend, server],
+            step: "schedule the end of \(server)'s drain"))
+    }
+
+    func cancel() async {
+        _ = try? await runner.run(Command("systemctl", ["stop", unit + ".timer"]))
+    }
+
 }
 
 /// A command for HAProxy's runtime API: one line, whose words must not contain the spaces,

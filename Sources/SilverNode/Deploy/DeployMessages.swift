@@ -206,25 +206,35 @@ public struct BalancerRequest: Codable, Sendable {
     }
 
     public var server: String
+    /// The app whose backend this is about; nil: every app's.
+    public var app: String?
     public var state: State
     /// After draining, wait up to this long for the server's current requests to finish.
     public var idleTimeoutSeconds: Int
     /// After making it ready, wait up to this long for HAProxy's health check to pass, so
     /// that a server that was down (nothing deployed yet) is in rotation when the call ends.
     public var upTimeoutSeconds: Int
+    /// A drain not asked for again within this long ends by itself (0: it lasts until
+    /// silver makes the server ready).
+    public var expirySeconds: Int
 
-    public init(server: String, state: State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0) {
+    public init(
+        server: String, app: String?, state: State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0, expirySeconds: Int = 0
+    ) {
         self.server = server
+        self.app = app
         self.state = state
         self.idleTimeoutSeconds = idleTimeoutSeconds
         self.upTimeoutSeconds = upTimeoutSeconds
+        self.expirySeconds = expirySeconds
     }
 }
 
 public struct BalancerAnswer: Codable, Sendable, Equatable {
     /// Requests the server was still handling when the agent answered.
     public var sessions: Int
-    /// HAProxy's status for the server when the agent answered (`UP`, `DOWN`, `DRAIN`, ...).
+    /// HAProxy's status for the server when the agent answered (`UP`, `DOWN`, `DRAIN`, ...);
+    /// over several backends, the first that is not `UP`.
     public var status: String
 
     public init(sessions: Int, status: String) {
@@ -232,7 +242,45 @@ public struct BalancerAnswer: Codable, Sendable, Equatable {
         self.status = status
     }
 
+    init(_ entries: [BalancerServer]) {
+        self.init(sessions: entries.map(\.sessions).reduce(0, +), status: entries.first { !$0.isUp }?.status ?? entries.first?.status ?? "UP")
+    }
+
     public var isUp: Bool { status.hasPrefix("UP") }
+}
+
+/// One app server in one app's backend, as HAProxy sees it now.
+public struct BalancerServer: Codable, Sendable, Equatable {
+    public var app: String
+    public var server: String
+    public var sessions: Int
+    /// HAProxy's status: `UP`, `DOWN`, `DRAIN`, `MAINT`, `UP 1/2`, `no check` ...
+    public var status: String
+    /// What HAProxy counted for it since it started, by `show stat` column: `wretr`
+    /// (retries), `wredis` (redispatches), `hrsp_5xx`, `econ` (connection errors), `eresp`.
+    public var counters: [String: Int]
+
+    public static let counterColumns = ["wretr", "wredis", "hrsp_5xx", "econ", "eresp"]
+
+    public init(app: String, server: String, sessions: Int, status: String, counters: [String: Int] = [:]) {
+        self.app = app
+        self.server = server
+        self.sessions = sessions
+        self.status = status
+        self.counters = counters
+    }
+
+    public var isUp: Bool { status.hasPrefix("UP") }
+
+    /// In silver's words: ready, drain, maint or down.
+    public var state: String {
+        switch status.split(separator: " ").first.map(String.init) ?? "" {
+        case "UP", "no": "ready"
+        case "DRAIN": "drain"
+        case "MAINT": "maint"
+        default: "down"
+        }
+    }
 }
 
 public enum Timestamp {

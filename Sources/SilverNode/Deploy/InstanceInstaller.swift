@@ -109,9 +109,14 @@ public struct HealthCheck: Sendable {
         }
         guard !healthy || exited else { return }
         if exited { last = "the process exited" }
-        let log = FileSystem.read(paths.path(NodeLayout.logFile(record.name)))
-            .map { String(decoding: $0, as: UTF8.self).split(separator: "\n").suffix(15).joined(separator: "\n") } ?? ""
         throw AgentError.failed(
-            "\(record.name) failed its health check \(record.healthCheck) (\(last))" + (log.isEmpty ? "" : "; its log ends:\n\(log)"))
+            "\(record.name) failed its health check \(record.healthCheck) (\(last))" + (logTail(record).map { "; its log ends:\n\($0)" } ?? ""))
+    }
+
+    /// The last lines the instance wrote, for failure messages.
+    func logTail(_ record: InstanceRecord) -> String? {
+        FileSystem.read(paths.path(NodeLayout.logFile(record.name)))
+            .map { String(decoding: $0, as: UTF8.self).split(separator: "\n").suffix(15).joined(separator: "\n") }
+            .flatMap { $0.isEmpty ? nil : $0 }
     }
 }

@@ -31,9 +31,12 @@ public struct RoutedLocation: Codable, Sendable, Equatable {
 public struct RouterConfiguration: Sendable {
     public static let path = "/etc/nginx/sites-enabled/silverlining"
     public static let settingsPath = NodeLayout.routerSettings
-    /// Answered 200 only when every app the locations name is active here: the balancer's
-    /// health check, so a node joins the pool only once it can serve every location.
+    /// Answered 200 only when every app the locations name is active here.
     public static let readyPath = "/.silverlining/ready"
+
+    /// Answered 200 when `app` is active here: the balancer's health check of the app's
+    /// backend, so an app server takes each app's requests as soon as that app serves there.
+    public static func readyPath(app: String) -> String { readyPath + "/" + app }
     /// The header that marks silver's own `update_fetch` requests; nginx clears it on every
     /// request from outside so no client can forge it.
     public static let updateHeader = "X-Silverlining-Update"
@@ -62,7 +65,7 @@ public struct RouterConfiguration: Sendable {
             server {
                 listen 80 default_server;
                 server_name _;
-            \(readyLocation(ready))
+            \(readyLocation(ready))\(readyLocations(settings, active: active))
                 location / {
                     return 404 "no app is configured for this host name\\n";
                 }
@@ -93,6 +96,19 @@ public struct RouterConfiguration: Sendable {
                 return \(ready ? 200 : 503) "\(ready ? "ready" : "not every app is deployed here yet")\\n";
             }
         """
+    }
+
+    static func readyLocations(_ settings: RouterSettings, active: [String: InstanceRecord]) -> String {
+        settings.apps.map { app in
+            let ready = active[app] != nil
+            return """
+
+                    location = \(readyPath(app: app)) {
+                        access_log off;
+                        return \(ready ? 200 : 503) "\(ready ? "ready" : "\(app) is not deployed here yet")\\n";
+                    }
+                """
+        }.joined()
     }
 
     static func locationBlocks(_ location: RoutedLocation, index: Int, instance: InstanceRecord?) -> String {

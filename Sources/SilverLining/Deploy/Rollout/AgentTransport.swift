@@ -23,6 +23,10 @@ public struct AgentTransport: RolloutTransport {
     public var log: DeployLogEntry
     /// What the run collects on the way, for its report.
     public let results = Results()
+    /// How long a drain lasts on the balancer unless renewed: what a silver killed mid-switch
+    /// leaves behind, at most.
+    public var drainExpirySeconds = 15
+    let drains = DrainRenewals(every: .seconds(5))
 
     public init(
         session: NodesetSession, agent: NodeAgent, topology: Topology, app: String, host: String, lock: LockHolder, keep: Int,
@@ -89,6 +93,7 @@ public struct AgentTransport: RolloutTransport {
             try await agent.run("start", [instance], request: Empty(), on: node)
         case .drain:
             let answer = try await balancer(node, .drain)
+            drains.keep(node.name) { _ = try await balancer(node, .drain, idleTimeoutSeconds: 0) }
             if answer.sessions > 0 {
                 console.warn("\(node.name) still had \(answer.sessions) requests in flight after draining; switching anyway")
             }
@@ -98,13 +103,18 @@ public struct AgentTransport: RolloutTransport {
                 console: console)
             console.say("serves \(instance ?? "nothing") (was \(answer.previous ?? "nothing"))", node: node.name)
         case .ready(_, let waitUntilUp):
+            await drains.end(node.name)
             let answer = try await balancer(node, .ready, upTimeoutSeconds: waitUntilUp ? 10 : 0)
             if waitUntilUp, !answer.isUp {
-                console.warn("the balancer still sees \(node.name) as \(answer.status); its health check \(RouterConfiguration.readyPath) fails")
+                console.warn(
+                    "the balancer still sees \(node.name) as \(answer.status) for \(app); its health check \(RouterConfiguration.readyPath(app: app)) fails")
             }
         case .fetch(_, let instance):
             guard let fetch else { return }
             results.set(fetched: try await fetch.run(on: node, instance: instance))
+        case .soak(_, let instance, let seconds):
+            console.say("watching \(instance) for \(seconds) s", node: node.name)
+            try await agent.run("soak", request: SoakRequest(instance: instance, host: host, seconds: seconds), on: node)
         case .remove(_, let instance):
             try await agent.run("remove", [instance], request: Empty(), on: node)
         case .finish(_, let clean, let releaseLock, let result):
@@ -116,11 +126,15 @@ public struct AgentTransport: RolloutTransport {
         }
     }
 
-    /// Sets an app server's state on the balancer.
-    func balancer(_ server: NodeAddress, _ state: BalancerRequest.State, upTimeoutSeconds: Int = 0) async throws -> BalancerAnswer {
+    /// Sets an app server's state in the app's backend on the balancer. A drain expires by
+    /// itself after `drainExpirySeconds` unless renewed, which `drains` does while it lasts.
+    func balancer(
+        _ server: NodeAddress, _ state: BalancerRequest.State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0
+    ) async throws -> BalancerAnswer {
         guard let balancer = topology.balancer else { return BalancerAnswer(sessions: 0, status: "UP") }
-        return try await agent.call(
-            "balancer", request: BalancerRequest(server: server.name, state: state, upTimeoutSeconds: upTimeoutSeconds),
-            on: balancer.reach, as: BalancerAnswer.self)
+        let request = BalancerRequest(
+            server: server.name, app: app, state: state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds,
+            expirySeconds: drainExpirySeconds)
+        return try await agent.call("balancer", request: request, on: balancer.reach, as: BalancerAnswer.self)
     }
 }

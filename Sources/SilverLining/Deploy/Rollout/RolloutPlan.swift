@@ -40,10 +40,12 @@ public struct RolloutPlan: Hashable, Sendable {
     public var lockNode: String
     public var phases: [RolloutPhase]
 
-    /// `silver update`: upload and install everywhere, switch the first app server and fetch
-    /// there, then the rest `batch` at a time.
+    /// `silver update`: upload and install everywhere, switch the first app server, fetch and
+    /// watch it there for `soak` seconds, then the rest `batch` at a time, each batch watched
+    /// for a third as long.
     public static func update(
-        app: String, instance: String, appServers: [AppServer], balanced: Bool, fetches: Bool, batch: Int, nodes: [String]
+        app: String, instance: String, appServers: [AppServer], balanced: Bool, fetches: Bool, soak: Int = 0, batch: Int,
+        nodes: [String]
     ) -> RolloutPlan {
         var plan = RolloutPlan(
             kind: .update, app: app, instance: instance, appServers: appServers, balanced: balanced, nodes: nodes,
@@ -52,46 +54,52 @@ public struct RolloutPlan: Hashable, Sendable {
             "stage", lanes: appServers.map {
                 RolloutLane(node: $0.name, steps: [.upload(node: $0.name, instance: instance), .install(node: $0.name, instance: instance)])
             }, onFailure: .rollBack))
-        plan.phases += plan.switchPhases(fetchOnFirst: fetches, batch: batch)
+        plan.phases += plan.switchPhases(fetchOnFirst: fetches, soak: soak, batch: batch)
         return plan
     }
 
     /// `silver activate`: start the instance everywhere at once (it was stopped when switched
     /// away from), then switch as an update does, without uploading or fetching.
-    public static func activate(app: String, instance: String, appServers: [AppServer], balanced: Bool, batch: Int, nodes: [String])
-        -> RolloutPlan
-    {
+    public static func activate(
+        app: String, instance: String, appServers: [AppServer], balanced: Bool, soak: Int = 0, batch: Int, nodes: [String]
+    ) -> RolloutPlan {
         var plan = RolloutPlan(
             kind: .activate, app: app, instance: instance, appServers: appServers, balanced: balanced, nodes: nodes,
             lockNode: appServers.first?.name ?? "", phases: [])
         plan.phases.append(RolloutPhase(
             "start", lanes: appServers.map { RolloutLane(node: $0.name, steps: [.start(node: $0.name, instance: instance)]) },
             onFailure: .rollBack))
-        plan.phases += plan.switchPhases(fetchOnFirst: false, batch: batch)
+        plan.phases += plan.switchPhases(fetchOnFirst: false, soak: soak, batch: batch)
         return plan
     }
 
     /// The first app server alone (a failure there rolls back), then the rest in batches.
-    func switchPhases(fetchOnFirst: Bool, batch: Int) -> [RolloutPhase] {
+    func switchPhases(fetchOnFirst: Bool, soak: Int, batch: Int) -> [RolloutPhase] {
         guard let first = appServers.first else { return [] }
-        var phases = [RolloutPhase("first app server", lanes: [switchLane(first.name, to: instance, fetch: fetchOnFirst)], onFailure: .rollBack)]
+        var phases = [RolloutPhase(
+            "first app server", lanes: [switchLane(first.name, to: instance, fetch: fetchOnFirst, soak: soak)], onFailure: .rollBack)]
         let rest = Array(appServers.dropFirst())
         let size = max(1, batch)
         for start in stride(from: 0, to: rest.count, by: size) {
             let group = rest[start..<min(start + size, rest.count)]
             phases.append(RolloutPhase(
-                "app servers \(start + 2) to \(start + 1 + group.count)", lanes: group.map { switchLane($0.name, to: instance, fetch: false) },
-                onFailure: .stop))
+                "app servers \(start + 2) to \(start + 1 + group.count)",
+                lanes: group.map { switchLane($0.name, to: instance, fetch: false, soak: Self.laterSoak(soak)) }, onFailure: .stop))
         }
         return phases
     }
 
-    /// Drain, switch, back into rotation, and (on the first app server) update_fetch there.
-    func switchLane(_ node: String, to target: String?, fetch: Bool) -> RolloutLane {
+    /// The later batches' watch: a third of the first app server's, at least a second.
+    static func laterSoak(_ soak: Int) -> Int { soak > 0 ? max(1, soak / 3) : 0 }
+
+    /// Drain, switch, back into rotation, (on the first app server) update_fetch there, then
+    /// watch the instance take traffic.
+    func switchLane(_ node: String, to target: String?, fetch: Bool, soak: Int = 0) -> RolloutLane {
         var steps: [RolloutStep] = balanced ? [.drain(node: node)] : []
         steps.append(.activate(node: node, instance: target))
         if balanced { steps.append(.ready(node: node, waitUntilUp: target != nil)) }
         if fetch, let target { steps.append(.fetch(node: node, instance: target)) }
+        if soak > 0, let target { steps.append(.soak(node: node, instance: target, seconds: soak)) }
         return RolloutLane(node: node, steps: steps)
     }
 

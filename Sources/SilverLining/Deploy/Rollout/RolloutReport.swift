@@ -31,18 +31,23 @@ extension RolloutExecutor.Failure {
     }
 }
 
-/// Which instance of an app each app server serves now, for reports after a failure.
+/// Which instance of an app each app server serves now, and whether the balancer sends it
+/// the app's requests, for reports after a failure: asked of the nodes, not assumed.
 enum Serving {
     static func query(app: String, session: NodesetSession, agent: NodeAgent, topology: Topology) async -> [String: String] {
         let nodes = topology.nodes(in: .appserver)
+        async let balancer = BalancerStates.query(topology: topology, agent: agent)
         let answers = await forEach(nodes, parallel: session.parallel) { node in
             try await agent.call("prelude", request: PreludeRequest(app: app, lock: nil), on: node.reach, as: PreludeAnswer.self)
         }
+        let states = await balancer
         var serving: [String: String] = [:]
         for (node, answer) in zip(nodes, answers) {
+            let state = states.state(of: node.name, app: app)
+            let rotation = ["ready", "-"].contains(state) ? "" : " (on the balancer: \(state))"
             switch answer {
-            case .success(let prelude): serving[node.name] = prelude.instances?.active ?? "nothing"
-            case .failure(let error): serving[node.name] = "unknown (\(RemoteError.brief(error)))"
+            case .success(let prelude): serving[node.name] = (prelude.instances?.active ?? "nothing") + rotation
+            case .failure(let error): serving[node.name] = "unknown (\(RemoteError.brief(error)))" + rotation
             }
         }
         return serving

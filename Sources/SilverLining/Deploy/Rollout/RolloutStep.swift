@@ -19,6 +19,9 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     case ready(node: String, waitUntilUp: Bool)
     /// The app's `update_fetch` entries, run against the app server's new instance.
     case fetch(node: String, instance: String)
+    /// Watch the instance for `seconds` after it took traffic: a failed health check or a
+    /// restart of its process fails the step.
+    case soak(node: String, instance: String, seconds: Int)
     /// Stop and delete an instance that never served.
     case remove(node: String, instance: String)
     /// The run's last call on a node: log it, remove old instances when `clean`, let the
@@ -28,7 +31,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     public var node: String {
         switch self {
         case .upload(let node, _), .install(let node, _), .start(let node, _), .drain(let node), .activate(let node, _),
-            .ready(let node, _), .fetch(let node, _), .remove(let node, _), .finish(let node, _, _, _):
+            .ready(let node, _), .fetch(let node, _), .soak(let node, _, _), .remove(let node, _), .finish(let node, _, _, _):
             node
         }
     }
@@ -57,6 +60,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         case .activate(let node, let instance): "route \(node) to \(instance ?? "nothing")"
         case .ready(let node, _): "put \(node) back into rotation"
         case .fetch(let node, let instance): "update_fetch on \(node) (\(instance))"
+        case .soak(let node, let instance, let seconds): "watch \(instance) on \(node) for \(seconds) s"
         case .remove(let node, let instance): "remove \(instance) from \(node)"
         case .finish(let node, _, _, _): "finish on \(node)"
         }
