@@ -53,7 +53,7 @@ struct CreateConfig: AsyncParsableCommand {
                 return answer
             }
             for step in try TemplateFill(source: template.directory, destination: newDirectory, values: values).run() {
-                print(TemplateFill.describe(step, in: newDirectory))
+                print(step.line(in: newDirectory))
             }
         }
     }

@@ -32,7 +32,7 @@ struct Init: AsyncParsableCommand {
         try await runCommand {
             let skeleton = try AppSkeleton(directory: directory, main: main, config: config)
             for step in try skeleton.write(force: force) {
-                print(AppSkeleton.describe(step, in: directory))
+                print(step.line(in: directory))
             }
         }
     }

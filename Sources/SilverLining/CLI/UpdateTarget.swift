@@ -39,7 +39,8 @@ public struct UpdateTarget: Sendable, Equatable {
                 hint: "give one (silver update \(app.directory) NAME.conf), or name one of its locations "
                     + "as default_location in app.ini's [production]")
         }
-        guard case .host = Target(argument: url) else {
+        // Only a file name ends in .conf; a host such as conference.example.org may contain it.
+        guard !url.hasSuffix(".conf") else {
             throw UsageError("app.ini's default_location is \(url), a nodeset file; it must be one of a nodeset's location URLs",
                 hint: "default_location = http://www.example.com/ (a location in the nodeset's [appserver] locations)")
         }

@@ -7,14 +7,6 @@ import Foundation
 /// Files are Tempita templates filled with the same engine as `create-config`, so the
 /// layout reads like Silver Lining's `init-files/*.tmpl`.
 public struct AppSkeleton: Sendable {
-    /// What init did to one file or directory, relative to the app directory.
-    public struct Step: Sendable, Equatable {
-        public var path: String
-        public var outcome: InitCopy.Outcome
-        /// Why a differing file was kept even with -f (Silver Lining never replaced these).
-        public var neverForced: Bool
-    }
-
     public var directory: String
     public var appName: String
     public var main: Bool
@@ -54,8 +46,8 @@ public struct AppSkeleton: Sendable {
 
     /// Writes the layout; nothing that is there already is replaced unless `force`, and
     /// README.txt and app.ini never are.
-    public func write(force: Bool) throws -> [Step] {
-        var steps: [Step] = []
+    public func write(force: Bool) throws -> [FileStep] {
+        var steps: [FileStep] = []
         let variables = [
             "app_name": appName, "module": moduleName, "main": main ? "true" : "", "config": config ? "true" : "",
             "services": ServiceKind.allCases.map { "#service.\($0.rawValue) =" }.joined(separator: "\n"),
@@ -63,27 +55,13 @@ public struct AppSkeleton: Sendable {
         _ = try InitCopy.makeDirectory(directory)
         for name in Self.directories {
             let created = try InitCopy.makeDirectory(directory + "/" + name)
-            steps.append(Step(path: name + "/", outcome: created ? .created : .unchanged, neverForced: false))
+            steps.append(FileStep(path: name + "/", outcome: created ? .created : .unchanged))
         }
         for file in files {
             let content = try TempitaTemplate(file.template, file: file.path + ".tmpl").render(variables)
-            let outcome = try InitCopy.write(content, to: directory + "/" + file.path, force: force && file.forceable)
-            steps.append(Step(path: file.path, outcome: outcome, neverForced: !file.forceable))
+            let outcome = try InitCopy.write(content, to: directory + "/" + file.path, force: force, forceable: file.forceable)
+            steps.append(FileStep(path: file.path, outcome: outcome))
         }
         return steps
-    }
-}
-
-extension AppSkeleton {
-    /// One line of init's report, e.g. `kept myapp/main.py: it differs from silver's (-f replaces it)`.
-    public static func describe(_ step: Step, in directory: String) -> String {
-        let path = (directory as NSString).appendingPathComponent(step.path)
-        switch step.outcome {
-        case .created: return "created \(path)"
-        case .unchanged: return "unchanged \(path)"
-        case .overwritten: return "replaced \(path)"
-        case .kept:
-            return "kept \(path): it differs from silver's" + (step.neverForced ? " (init never replaces it)" : " (-f replaces it)")
-        }
     }
 }

@@ -4,21 +4,14 @@ import Foundation
 /// there with the same content is left alone, one with other content is kept unless
 /// forced, so running init again never loses the user's edits by surprise.
 public enum InitCopy {
-    public enum Outcome: String, Sendable, Equatable {
-        case created
-        case unchanged
-        /// Already there with other content, and kept.
-        case kept
-        case overwritten
-    }
-
-    public static func write(_ content: String, to path: String, force: Bool) throws -> Outcome {
+    /// - Parameter forceable: whether `force` may replace this file at all.
+    public static func write(_ content: String, to path: String, force: Bool, forceable: Bool) throws -> FileStep.Outcome {
         let data = Data(content.utf8)
-        var outcome = Outcome.created
+        var outcome = FileStep.Outcome.created
         if let existing = FileManager.default.contents(atPath: path) {
             if existing == data { return .unchanged }
-            guard force else { return .kept }
-            outcome = .overwritten
+            guard force && forceable else { return .kept(note: forceable ? "-f replaces it" : "init never replaces it") }
+            outcome = .replaced(backup: nil)
         }
         try data.write(to: URL(fileURLWithPath: path))
         return outcome

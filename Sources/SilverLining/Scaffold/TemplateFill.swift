@@ -6,18 +6,6 @@ import Foundation
 /// A file already there with other content is first copied to `FILE.1` (or the first free
 /// `FILE.N`), so nothing is lost.
 public struct TemplateFill: Sendable {
-    public struct Step: Sendable, Equatable {
-        /// Relative to the new directory.
-        public var path: String
-        public var outcome: Outcome
-    }
-
-    public enum Outcome: Sendable, Equatable {
-        case created
-        case unchanged
-        case replaced(backup: String)
-    }
-
     public var source: String
     public var destination: String
     /// The variables, with `dot` = "." unless given (`+dot+htaccess` names `.htaccess`).
@@ -30,14 +18,14 @@ public struct TemplateFill: Sendable {
     }
 
     /// Fills every file before writing any, so a template error leaves the new directory as it was.
-    public func run() throws -> [Step] {
-        var steps: [Step] = []
+    public func run() throws -> [FileStep] {
+        var steps: [FileStep] = []
         for (target, content) in try filled() {
             let targetPath = destination + "/" + target
-            var outcome = Outcome.created
+            var outcome = FileStep.Outcome.created
             if let existing = FileManager.default.contents(atPath: targetPath) {
                 if existing == content {
-                    steps.append(Step(path: target, outcome: .unchanged))
+                    steps.append(FileStep(path: target, outcome: .unchanged))
                     continue
                 }
                 outcome = .replaced(backup: target + ".\(try backUp(targetPath))")
@@ -45,7 +33,7 @@ public struct TemplateFill: Sendable {
             try FileManager.default.createDirectory(
                 atPath: (targetPath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
             try content.write(to: URL(fileURLWithPath: targetPath))
-            steps.append(Step(path: target, outcome: outcome))
+            steps.append(FileStep(path: target, outcome: outcome))
         }
         return steps
     }
@@ -105,17 +93,5 @@ public struct TemplateFill: Sendable {
         while FileManager.default.fileExists(atPath: "\(path).\(number)") { number += 1 }
         try FileManager.default.copyItem(atPath: path, toPath: "\(path).\(number)")
         return number
-    }
-}
-
-extension TemplateFill {
-    /// One line of create-config's report, e.g. `replaced conf/app.conf (the old one is conf/app.conf.1)`.
-    public static func describe(_ step: Step, in directory: String) -> String {
-        let path = (directory as NSString).appendingPathComponent(step.path)
-        switch step.outcome {
-        case .created: return "created \(path)"
-        case .unchanged: return "unchanged \(path)"
-        case .replaced(let backup): return "replaced \(path) (the old one is \((directory as NSString).appendingPathComponent(backup)))"
-        }
     }
 }

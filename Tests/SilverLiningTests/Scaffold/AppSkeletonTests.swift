@@ -59,14 +59,12 @@ import Testing
         let ini = try String(contentsOfFile: directory + "/app.ini", encoding: .utf8) + "service.files =\n"
         try ini.write(toFile: directory + "/app.ini", atomically: true, encoding: .utf8)
         let kept = try skeleton.write(force: false)
-        #expect(kept.first { $0.path == "main.py" }?.outcome == .kept)
-        #expect(AppSkeleton.describe(try #require(kept.first { $0.path == "main.py" }), in: "app")
-            == "kept app/main.py: it differs from silver's (-f replaces it)")
+        #expect(try #require(kept.first { $0.path == "main.py" }).line(in: "app") == "kept app/main.py: it differs from silver's (-f replaces it)")
         #expect(try String(contentsOfFile: directory + "/main.py", encoding: .utf8) == "edited\n")
 
         let forced = try skeleton.write(force: true)
-        #expect(forced.first { $0.path == "main.py" }?.outcome == .overwritten)
-        #expect(forced.first { $0.path == "app.ini" } == AppSkeleton.Step(path: "app.ini", outcome: .kept, neverForced: true))
+        #expect(forced.first { $0.path == "main.py" }?.outcome == .replaced(backup: nil))
+        #expect(forced.first { $0.path == "app.ini" }?.outcome == .kept(note: "init never replaces it"))
         #expect(try String(contentsOfFile: directory + "/app.ini", encoding: .utf8) == ini)
         #expect(try String(contentsOfFile: directory + "/main.py", encoding: .utf8).contains("def application(environ, start_response)"))
     }

@@ -66,7 +66,7 @@ import Testing
         #expect(try String(contentsOfFile: output + "/config.ini", encoding: .utf8) == "[blog]\ntitle = News\nauthor = Bo\n")
         _ = try TemplateFill(source: template.directory, destination: output, values: ["title": "News", "author": "Cy"]).run()
         #expect(try String(contentsOfFile: output + "/config.ini.2", encoding: .utf8).hasSuffix("author = Bo\n"))
-        #expect(TemplateFill.describe(.init(path: "config.ini", outcome: .replaced(backup: "config.ini.2")), in: "out")
+        #expect(FileStep(path: "config.ini", outcome: .replaced(backup: "config.ini.2")).line(in: "out")
             == "replaced out/config.ini (the old one is out/config.ini.2)")
     }
 

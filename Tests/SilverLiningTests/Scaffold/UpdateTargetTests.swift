@@ -90,6 +90,8 @@ import Testing
     @Test func defaultLocationMustBeALocation() async throws {
         let error = await #expect(throws: UsageError.self) { try await resolve(nil, defaultLocation: "prod.conf") }
         #expect(error?.message.contains("must be one of a nodeset's location URLs") == true)
+        let conference = try await recorded("conference", locations: ["http://blog.conference.test/ blog"])
+        #expect(try await resolve(nil, defaultLocation: "http://blog.conference.test/").nodesetFile == conference)
     }
 
     @Test func aLocationArgumentAndAnotherLocationOptionConflict() async throws {
