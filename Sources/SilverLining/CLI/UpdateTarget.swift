@@ -36,8 +36,8 @@ public struct UpdateTarget: Sendable, Equatable {
         if let location { return try await owner(of: location, home: home, environment: environment) }
         guard let url = app.defaultLocation else {
             throw UsageError("no nodeset to deploy \(app.appName) to",
-                hint: "give one (silver update \(app.directory) NAME.conf), or name one of its locations "
-                    + "as default_location in app.ini's [production]")
+                hint: "give a nodeset (silver update \(app.directory) NAME.conf), or set default_location in app.ini's "
+                    + "[production] to one of a nodeset's location URLs")
         }
         // Only a file name ends in .conf; a host such as conference.example.org may contain it.
         guard !url.hasSuffix(".conf") else {
