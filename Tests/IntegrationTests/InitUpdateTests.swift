@@ -3,7 +3,8 @@ import SilverLining
 import Testing
 
 /// A Silver Lining user's first app: `silver init`, default_location set in app.ini, and
-/// `silver update DIR` alone deploys it to local nodes, where it answers through the balancer.
+/// `silver update DIR` alone deploys it to local nodes, where it answers through the balancer
+/// and `show-env --json` shows its environment.
 @Suite(.enabled(if: IntegrationEnvironment.available, IntegrationEnvironment.skipReason))
 struct InitUpdateTests {
     @Test func initThenUpdateToDefaultLocation() async throws {
@@ -34,6 +35,13 @@ struct InitUpdateTests {
             #expect(page.status == 200 && page.body.hasPrefix("Hello from hello.20"), "\(page)")
             let file = try await Visitor.get(balancer, host: host, path: "/hello.txt")
             #expect(file.status == 200 && file.body == "static file\n", "\(file)")
+
+            // show-env --json: one object of the instance's environment.
+            let shown = try await SilverCLI.run(["show-env", conf, "hello", "--json"], environment: ["SILVER_HOME": fixture.home.path])
+            #expect(shown.status == 0, "\(shown.transcript)")
+            let environment = try JSONDecoder().decode([String: String].self, from: Data(shown.output))
+            #expect(environment["SILVER_APP_NAME"] == "hello" && environment["SILVER_INSTANCE_NAME"]?.hasPrefix("hello.20") == true,
+                "\(environment)")
         }
         #expect(LocalLeftovers.of(nodeset: fixture.name).isEmpty)
     }
