@@ -22,6 +22,9 @@ struct ShowEnv: AsyncParsableCommand {
     @Flag(help: "Print passwords as they are instead of masking them.")
     var reveal = false
 
+    @Flag(help: "Print one JSON object, name to value, for scripts (passwords masked unless --reveal).")
+    var json = false
+
     @OptionGroup var options: WorkOptions
 
     func run() async throws {
@@ -29,7 +32,8 @@ struct ShowEnv: AsyncParsableCommand {
             let reference = try AppReference.parse(app)
             let session = try options.openNodeset(nodeset)
             let variables = try await AppServerCommands(session: session, app: reference.appName).environment()
-            print(ServiceEnvironmentReport.render(variables, reveal: reveal), terminator: "")
+            let report = json ? ServiceEnvironmentReport.json(variables, reveal: reveal) : ServiceEnvironmentReport.render(variables, reveal: reveal)
+            print(report, terminator: "")
         }
     }
 }

@@ -16,14 +16,18 @@ struct Update: AsyncParsableCommand {
             If anything fails before or on the first app server, the old version keeps \
             serving everywhere. If a later app server fails, the rollout stops and says which \
             node serves which instance. Ctrl-C is handled the same way.
+
+            Without a nodeset, the app goes to app.ini's default_location: a location URL \
+            of a nodeset silver has made nodes for on this machine ($SILVER_HOME/nodesets). \
+            A location URL as the second argument is looked up the same way.
             """
     )
 
     @Argument(help: "The app's directory (holding app.ini).")
     var appDirectory: String
 
-    @Argument(help: "A nodeset file (NAME.conf), or one of a nodeset's location URLs.")
-    var target: String
+    @Argument(help: "A nodeset file (NAME.conf), or one of a nodeset's location URLs (default: app.ini's default_location).")
+    var target: String?
 
     @Option(help: "The location URL to deploy to, when the app has several.")
     var location: String?
@@ -56,15 +60,10 @@ struct Update: AsyncParsableCommand {
     func run() async throws {
         try await runCommand {
             let app = try AppLoader.load(directory: appDirectory)
-            var nodesetFile = target
-            var location = self.location
-            if case .host = Target(argument: target) {
-                nodesetFile = try await RecordedNodesets.file(servingLocation: target, home: SilverHome())
-                location = target
-            }
-            let session = try options.open(nodesetFile)
+            let chosen = try await UpdateTarget.resolve(argument: target, location: location, app: app, home: SilverHome())
+            let session = try options.open(chosen.nodesetFile)
             var update = SilverLining.Update(session: session, app: app)
-            update.location = location
+            update.location = chosen.location
             update.configDirectory = config
             update.batch = batch
             update.keep = keep

@@ -50,6 +50,7 @@ public enum AppLoader {
         app.updateFetch = try updateFetch(production)
         app.packages = try packages(production)
         app.defaultLocation = try production.nonEmptyString("default_location")
+        app.configTemplate = try production.nonEmptyString("config.template")
         if let healthCheck = try production.nonEmptyString("health_check") {
             guard ValueSyntax.isRequestPath(healthCheck) else {
                 throw production.invalid("health_check", "must be a path starting with /, with %-escapes for spaces and other characters", got: healthCheck)

@@ -61,6 +61,7 @@ struct ConfigSchema: Sendable {
             keys: [
                 "app_name": .single, "runner": .single, "command": .single, "update_fetch": .list,
                 "packages": .list, "default_location": .single, "health_check": .single, "static": .single,
+                "config.template": .single,
             ],
             prefixes: ["service.", "env."]
         )

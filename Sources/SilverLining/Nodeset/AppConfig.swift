@@ -19,6 +19,8 @@ public struct AppConfig: Sendable, Encodable {
     /// Debian packages the app needs on its app servers.
     public var packages: [String]
     public var defaultLocation: String?
+    /// `config.template`: the directory `silver create-config` copies, relative to `directory`.
+    public var configTemplate: String?
     /// Path requested to decide whether an instance is healthy.
     public var healthCheck: String
     /// `env.NAME = value` lines, in file order.

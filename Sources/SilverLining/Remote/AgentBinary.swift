@@ -15,6 +15,8 @@ public enum AgentBinary {
         let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         var directory = (executable as NSString).deletingLastPathComponent
         candidates.append(directory + "/silver-node")
+        // scripts/install's layout under any prefix: PREFIX/bin/silver, PREFIX/lib/silverlining/silver-node.
+        candidates.append((directory as NSString).deletingLastPathComponent + "/lib/silverlining/silver-node")
         // A development checkout: the static build lives in .build-node beside .build.
         while directory != "/" && !directory.isEmpty {
             candidates += ["release", "debug"].map { "\(directory)/.build-node/\($0)/silver-node" }

@@ -9,6 +9,14 @@ public enum ServiceEnvironmentReport {
         vars.map { "\($0.name)=\(reveal ? $0.value : masked($0))\n" }.joined()
     }
 
+    /// One JSON object, name to value: what the instance's process sees, where a name
+    /// given twice has its later value.
+    public static func json(_ vars: [EnvironmentVariable], reveal: Bool) -> String {
+        var object: [String: String] = [:]
+        for variable in vars { object[variable.name] = reveal ? variable.value : masked(variable) }
+        return ReportFormatting.json(object) + "\n"
+    }
+
     public static func isSecretName(_ name: String) -> Bool {
         let upper = name.uppercased()
         return upper.contains("PASSWORD") || upper.contains("SECRET")

@@ -10,20 +10,43 @@ public enum RecordedNodesets {
         for name in names {
             guard FileManager.default.fileExists(atPath: "\(directory)/\(name)/state.json") else { continue }
             let store = try NodesetStore(directory: "\(directory)/\(name)")
-            if let file = await store.providerFact("file"), FileManager.default.fileExists(atPath: file) {
+            if let file = await store.providerFact("file"), FileManager.default.fileExists(atPath: file), !files.contains(file) {
                 files.append(file)
             }
         }
         return files
     }
 
-    /// The recorded nodeset one of whose locations is `url` (`silver update APP http://foobar.com/`).
-    public static func file(servingLocation url: String, home: SilverHome) async throws -> String {
+    /// The one recorded nodeset one of whose locations is `url` (`silver update APP
+    /// http://foobar.com/`, or app.ini's `default_location`). The scheme does not matter, so
+    /// Silver Lining's `foobar.com/blog` finds `http://foobar.com/blog/`.
+    ///
+    /// - Throws: `UsageError` when no nodeset has the location, or several do: deploying to
+    ///   a guess would be worse than asking for the nodeset.
+    public static func file(
+        servingLocation url: String, home: SilverHome, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws -> String {
         let wanted = AppTarget.normalized(url)
-        for file in try await files(home: home) {
-            let nodeset = try NodesetLoader.load(path: file)
-            if nodeset.locations.contains(where: { AppTarget.normalized($0.url) == wanted }) { return file }
+        let known = try await files(home: home)
+        var matches: [String] = []
+        var unreadable: [String] = []
+        for file in known {
+            do {
+                let nodeset = try NodesetLoader.load(path: file, environment: environment)
+                if nodeset.locations.contains(where: { AppTarget.normalized($0.url) == wanted }) { matches.append(file) }
+            } catch {
+                unreadable.append("\(error.location): \(error.message)")
+            }
         }
-        throw UsageError("no nodeset silver knows has the location \(url)", hint: "give the nodeset file (NAME.conf) instead")
+        if matches.count == 1 { return matches[0] }
+        if matches.count > 1 {
+            throw UsageError("the location \(url) belongs to several nodesets: " + matches.joined(separator: ", "),
+                hint: "give the nodeset file (NAME.conf) to deploy to")
+        }
+        var hint = known.isEmpty
+            ? "silver has made nodes for no nodeset in \(home.path); give the nodeset file (NAME.conf)"
+            : "nodesets silver has made nodes for: \(known.joined(separator: ", ")); give the nodeset file (NAME.conf)"
+        if !unreadable.isEmpty { hint += "\n  not read: " + unreadable.joined(separator: "; ") }
+        throw UsageError("no nodeset silver knows has the location \(url)", hint: hint)
     }
 }

@@ -9,12 +9,15 @@ enum SilverCLI {
             .appendingPathComponent("silver").path
     }
 
-    /// Runs `silver ARGUMENTS` with `environment` added to this process's, standard input
-    /// closed (no terminal), and returns how it ended and what it printed.
-    static func run(_ arguments: [String], environment: [String: String], as user: [String] = []) async throws -> CommandResult {
+    /// Runs `silver ARGUMENTS` with `environment` added to this process's, `input` on its
+    /// standard input (a pipe, not a terminal) and then end of file, and returns how it
+    /// ended and what it printed.
+    static func run(
+        _ arguments: [String], environment: [String: String], as user: [String] = [], input: String = ""
+    ) async throws -> CommandResult {
         guard FileManager.default.isExecutableFile(atPath: binary) else { throw TestFailure("build silver first: \(binary)") }
         let words = user + [binary] + arguments
-        return try await CommandRunner().run(Command(words[0], Array(words.dropFirst())), environment: environment)
+        return try await CommandRunner().run(Command(words[0], Array(words.dropFirst()), input: input), environment: environment)
     }
 }
 

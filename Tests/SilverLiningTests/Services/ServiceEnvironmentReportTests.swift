@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import SilverLining
@@ -31,6 +32,20 @@ import Testing
         #expect(text.contains("CONFIG_MYSQL_PASSWORD=p@ss\n"))
         #expect(text.contains("DATABASE_URL=mysql://blog:p%40ss@10.0.0.5:3306/blog\n"))
         #expect(text.contains("API_SECRET_KEY=k\n"))
+    }
+
+    /// `show-env --json`: one object, name to value, masked like the text unless revealed.
+    @Test func jsonIsOneObjectOfNamesToValues() throws {
+        let twice = variables + [EnvironmentVariable(name: "CONFIG_FILES", value: "/later")]
+        let masked = try JSONDecoder().decode([String: String].self, from: Data(ServiceEnvironmentReport.json(twice, reveal: false).utf8))
+        #expect(masked.count == 10)
+        #expect(masked["CONFIG_MYSQL_PASSWORD"] == "********" && masked["API_SECRET_KEY"] == "********")
+        #expect(masked["DATABASE_URL"] == "mysql://blog:********@10.0.0.5:3306/blog")
+        #expect(masked["EMPTY_PASSWORD"] == "" && masked["CONFIG_FILES"] == "/later")
+        let revealed = try JSONDecoder().decode([String: String].self, from: Data(ServiceEnvironmentReport.json(twice, reveal: true).utf8))
+        #expect(revealed["CONFIG_MYSQL_PASSWORD"] == "p@ss")
+        #expect(ServiceEnvironmentReport.json([EnvironmentVariable(name: "B", value: "http://h/"), EnvironmentVariable(name: "A", value: "1")],
+            reveal: false) == "{\n  \"A\" : \"1\",\n  \"B\" : \"http://h/\"\n}\n")
     }
 
     @Test(arguments: [
