@@ -88,7 +88,7 @@ func absolutePath(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-public enum NodeSelectionError: UserFacingError {
+public enum NodeSelectionError: UserFacingError, Equatable {
     case unknownNodes([String], nodeset: String, known: [String])
     case notCreated([String], nodeset: String)
     /// Launched, but create-node never reached them over SSH.

@@ -75,12 +75,16 @@ public struct NovaProvider: Provider {
     public func prepare(for nodes: [NodeSpec], context: ProviderContext) async throws {
         let region = try await client.region()
         context.console.detail("\(kind): signed in as \(client.account); region \(region)")
-        _ = try await keyPair(context: context)
+        // Everything that can be wrong in the nodeset is checked before the key pair is made,
+        // so that a bad size or image leaves nothing behind.
+        let image = try await image()
+        context.console.detail("image \(image.id) (\(image.name))")
         var seen: Set<String> = []
         for spec in context.nodeset.nodes + nodes where seen.insert("\(spec.role) \(spec.size.map { "\($0)" } ?? "")").inserted {
             let flavor = try await flavor(for: spec)
             context.console.detail("[\(spec.role.sectionName)] size \(spec.size ?? Self.defaultSize) is flavor \(flavor.summary)")
         }
+        _ = try await keyPair(context: context)
     }
 
     public func ensure(_ spec: NodeSpec, existing: NodeRecord?, context: ProviderContext) async throws -> NodeRecord {
