@@ -36,7 +36,7 @@ final class MotoServer: Sendable {
 
     /// moto's own dashboard answers the readiness probe: it is not an AWS action, so it does
     /// not use up the unauthenticated ones.
-    static func start(executable: String, readyWithin timeout: Duration = .seconds(60)) async throws -> MotoServer {
+    static func start(executable: String, readyWithin timeout: Duration) async throws -> MotoServer {
         let emulator = try await EmulatorProcess.start(
             executable, name: "moto", arguments: { ["-H", "127.0.0.1", "-p", "\($0)"] },
             environment: [
@@ -127,26 +127,17 @@ struct MotoView: Decodable {
     var live: [Instance] { instances.filter { $0.state != "terminated" } }
 }
 
-/// Starts one moto server around a whole suite and stops it afterwards, whether its tests
-/// passed, failed or threw.
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+extension MotoServer: SuiteEmulator {
+    static func start(executable: String) async throws -> MotoServer {
+        try await start(executable: executable, readyWithin: .seconds(60))
+    }
 
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        guard let executable = MotoServer.executable else {
-            try await function()
-            return
-        }
-        let server = try await MotoServer.start(executable: executable)
-        defer { server.stop() }
-        try await MotoServer.$current.withValue(server) {
-            try await function()
-        }
+    static func withCurrent(_ server: MotoServer, _ body: @Sendable () async throws -> Void) async throws {
+        try await $current.withValue(server) { try await body() }
     }
 }
 
-extension Trait where Self == MotoServerTrait {
-    static var motoServer: MotoServerTrait { MotoServerTrait() }
+extension Trait where Self == EmulatorTrait<MotoServer> {
+    /// One moto server around a whole suite.
+    static var motoServer: Self { EmulatorTrait() }
 }

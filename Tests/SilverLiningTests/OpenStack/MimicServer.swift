@@ -142,25 +142,13 @@ struct MimicAccount: Sendable {
     }
 }
 
-/// Starts one mimic around a whole suite and stops it afterwards.
-struct MimicServerTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
-
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        guard let executable = MimicServer.executable else {
-            try await function()
-            return
-        }
-        let server = try await MimicServer.start(executable: executable)
-        defer { server.stop() }
-        try await MimicServer.$current.withValue(server) {
-            try await function()
-        }
+extension MimicServer: SuiteEmulator {
+    static func withCurrent(_ server: MimicServer, _ body: @Sendable () async throws -> Void) async throws {
+        try await $current.withValue(server) { try await body() }
     }
 }
 
-extension Trait where Self == MimicServerTrait {
-    static var mimicServer: MimicServerTrait { MimicServerTrait() }
+extension Trait where Self == EmulatorTrait<MimicServer> {
+    /// One mimic around a whole suite.
+    static var mimicServer: Self { EmulatorTrait() }
 }

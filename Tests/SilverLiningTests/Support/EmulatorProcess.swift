@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 #if canImport(FoundationNetworking)
     import FoundationNetworking
@@ -102,5 +103,33 @@ struct EmulatorError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
+    }
+}
+
+/// A test's handle on an emulator a suite shares: how to find it, start it and stop it.
+protocol SuiteEmulator: Sendable {
+    /// The emulator's program, nil when it is not installed (the suite is then skipped).
+    static var executable: String? { get }
+    static func start(executable: String) async throws -> Self
+    /// Runs `body` with `server` as the suite's current emulator.
+    static func withCurrent(_ server: Self, _ body: @Sendable () async throws -> Void) async throws
+    func stop()
+}
+
+/// Starts one emulator around a whole suite and stops it afterwards, whether its tests
+/// passed, failed or threw.
+struct EmulatorTrait<Server: SuiteEmulator>: SuiteTrait, TestScoping {
+    var isRecursive: Bool { false }
+
+    func provideScope(
+        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
+    ) async throws {
+        guard let executable = Server.executable else {
+            try await function()
+            return
+        }
+        let server = try await Server.start(executable: executable)
+        defer { server.stop() }
+        try await Server.withCurrent(server) { try await function() }
     }
 }

@@ -49,13 +49,13 @@ public enum CloudError: UserFacingError, Equatable {
 
     public var description: String {
         switch self {
-        case .sshWaitOff(let node, let server, let address):
-            "\(node): server \(server) (\(address.isEmpty ? "no address" : address)) runs and is recorded, but "
-                + "silver did not wait for it to answer on SSH ([provider] ssh_wait = false), so its host keys are "
-                + "not pinned and setup-node cannot use it. Remove ssh_wait and run create-node again, or remove it "
-                + "with `silver destroy-node`"
-        case .noAddress(let node, let server):
-            "\(node): server \(server) runs but the cloud gives it no IPv4 address silver can reach; "
+        // FanOutError names the node before these.
+        case .sshWaitOff(_, let server, let address):
+            "server \(server) (\(address.isEmpty ? "no address" : address)) runs and is recorded, but silver did not "
+                + "wait for it to answer on SSH ([provider] ssh_wait = false): its host keys are not pinned, so "
+                + "setup-node cannot use it. Remove ssh_wait and run create-node again, or `silver destroy-node` it"
+        case .noAddress(_, let server):
+            "server \(server) runs but the cloud gives it no IPv4 address silver can reach; "
                 + "it is recorded, and `silver destroy-node` removes it"
         }
     }

@@ -87,11 +87,12 @@ public enum NovaError: UserFacingError, Equatable {
             "the key pair \(name) in \(region) holds a different public key than this nodeset's (id_ed25519.pub in "
                 + "its silver directory). Servers made with it would not let silver in: delete the key pair if nothing "
                 + "else uses it, then run again"
-        case .createFailed(let node, let status, let code, let message):
-            "\(node): the cloud refused to create the server (HTTP \(status) \(code)): \(message). No server was made; "
+        // Reported per node (FanOutError names the node first), so the node is not repeated.
+        case .createFailed(_, let status, let code, let message):
+            "the cloud refused to create the server (HTTP \(status) \(code)): \(message). No server was made; "
                 + "run create-node again once the cause is fixed"
-        case .serverFailed(let node, let server, let status, let fault):
-            "\(node): the cloud put server \(server) in \(status)" + (fault.map { ": \($0)" } ?? "")
+        case .serverFailed(_, let server, let status, let fault):
+            "the cloud put server \(server) in \(status)" + (fault.map { ": \($0)" } ?? "")
                 + ". It stays recorded: run create-node again to replace it, or destroy-node to remove it"
         case .quota(let message):
             "an account limit stopped this: \(message). Raise the quota, lower `nodes`, or choose a smaller `size`"
