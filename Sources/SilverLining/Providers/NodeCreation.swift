@@ -49,7 +49,9 @@ public struct NodeCreation: Sendable {
             }
             // Recorded before any wait for SSH, unfinished until that wait is over, so that a
             // node that never answers stays in the record for destroy-node and the next run.
-            record.unfinished = true
+            // A node create-node finished before stays finished whatever this run meets.
+            let finishedBefore = existing.map { !$0.isUnfinished && $0.providerID == record.providerID } ?? false
+            record.unfinished = finishedBefore && before != .missing ? nil : true
             try await store.save(record)
             let vouched = try await provider.awaitSSH(record, context: context)
             if record.hostKeys.isEmpty { record.hostKeys = vouched }
