@@ -41,6 +41,7 @@ struct NovaMimicTests {
             // Rackspace's public network, not ServiceNet: mimic's made-up 198.101.241.x.
             #expect(record.address == made.address && record.address.hasPrefix("198.101.241."))
             #expect(record.details["private_address"]?.hasPrefix("10.180.") == true)
+            #expect(record.details["region"] == "DFW")  // the account's default, from the token
             #expect(made.imageID == (try await provider.image()).id)
         }
         #expect(try await provider.image().name == "Debian 12 (Bookworm) (PVHVM)")

@@ -148,6 +148,21 @@ import Testing
         #expect(transport.sent[1].headers["X-Auth-Token"] == "token_1a38470e-7119-4779-9ffa-1a926770a936")
     }
 
+    @Test func aTokenAboutToExpireIsRenewedBeforeTheCall() async throws {
+        let account = try OpenStackAccount(kind: "rackspace", settings: Self.rackspace())
+        let token = try Self.fixture("rackspace-token.json")
+        let expires = try #require(try OpenStackToken.parseV2(token).expires)
+        let pairs = Data(#"{"keypairs": []}"#.utf8)
+        let transport = ScriptedTransport([Self.ok(token), Self.ok(pairs), Self.ok(token), Self.ok(pairs)])
+        let clock = TestClock(expires.addingTimeInterval(-3600))
+        let client = NovaClient(
+            account: account, region: nil, transport: transport, sleep: { _ in }, random: { 0.5 }, now: { clock.now })
+        _ = try await client.keyPairs()
+        clock.now = expires.addingTimeInterval(-30)
+        _ = try await client.keyPairs()
+        #expect(transport.sent.map { $0.url.lastPathComponent } == ["tokens", "os-keypairs", "tokens", "os-keypairs"])
+    }
+
     @Test func throttlingIsRetriedWithBackoffHonouringRetryAfterButAQuotaIsNot() async throws {
         let account = try OpenStackAccount(kind: "rackspace", settings: Self.rackspace())
         let token = try Self.fixture("rackspace-token.json")
@@ -215,5 +230,20 @@ import Testing
         #expect(try NovaImageChoice(setting: "Ubuntu*").matches(images).map(\.id) == ["d"])
         #expect(try NovaImageChoice(setting: "id a").matches(images).map(\.id) == ["a"])
         #expect(try NovaImageChoice(setting: "name debian 12 (*").matches(images).map(\.id) == ["a"])
+    }
+}
+
+/// A clock a test moves by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+
+    init(_ start: Date) {
+        current = start
+    }
+
+    var now: Date {
+        get { lock.withLock { current } }
+        set { lock.withLock { current = newValue } }
     }
 }

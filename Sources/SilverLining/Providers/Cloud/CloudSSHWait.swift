@@ -10,14 +10,18 @@ public struct CloudSSHWait: Sendable {
     /// `[provider] ssh_wait = false`: for API emulators (mimic, moto), whose servers exist
     /// only as records and whose made-up addresses must never be sent a packet.
     public var enabled: Bool
+    public var port: Int
 
-    public init(settings: ProviderSettings, timeout: Duration = .seconds(300), checkEvery: Duration = .seconds(15)) {
+    public init(
+        settings: ProviderSettings, timeout: Duration = .seconds(300), checkEvery: Duration = .seconds(15), port: Int = 22
+    ) {
         self.timeout = timeout
         self.checkEvery = checkEvery
+        self.port = port
         enabled = settings.settings["ssh_wait"].flatMap(ValueSyntax.bool) ?? true
     }
 
-    /// Returns once port 22 of the record's address accepts connections. `stillUp` throws
+    /// Returns once `port` (SSH's) of the record's address accepts connections. `stillUp` throws
     /// when the cloud says the server failed or is gone.
     public func wait(for record: NodeRecord, stillUp: @Sendable () async throws -> Void) async throws {
         guard enabled else {
@@ -30,13 +34,13 @@ public struct CloudSSHWait: Sendable {
         while true {
             let left = deadline - ContinuousClock.now
             if left <= .zero { break }
-            if await TCPProbe.waitUntilOpen(address: record.address, port: 22, deadline: min(checkEvery, left)) { return }
+            if await TCPProbe.waitUntilOpen(address: record.address, port: port, deadline: min(checkEvery, left)) { return }
             try Task.checkCancellation()
             try await stillUp()
         }
         throw RemoteError.unreachable(
             node: record.name, address: record.address,
-            reason: "port 22 did not open within \(timeout.components.seconds) s of the server running")
+            reason: "port \(port) did not open within \(timeout.components.seconds) s of the server running")
     }
 }
 

@@ -91,7 +91,7 @@ public struct NovaProvider: Provider {
         var server = try await findServer(for: spec, existing: existing, nodeset: context.nodeset.name)
         if let found = server, found.id != existing?.providerID {
             context.console.say("found server \(found.id) (\(found.status)) by its metadata; adopting it", node: spec.name)
-            try await context.recordLaunch(record(spec, found))
+            try await context.recordLaunch(try await record(spec, found))
         }
         if let failed = server, failed.isFailed {
             context.console.say(
@@ -111,7 +111,7 @@ public struct NovaProvider: Provider {
             id = try await launch(spec, context: context)
         }
         let running = try await waitUntilActive(id, node: spec.name)
-        return record(spec, running)
+        return try await record(spec, running)
     }
 
     public func awaitSSH(_ record: NodeRecord, context: ProviderContext) async throws -> [String] {
@@ -153,9 +153,8 @@ public struct NovaProvider: Provider {
 
     public static func keyName(_ nodeset: String) -> String { "silver-\(nodeset)" }
 
-    func record(_ spec: NodeSpec, _ server: NovaServer) -> NodeRecord {
-        var details = ["status": server.status]
-        details["region"] = client.requestedRegion
+    func record(_ spec: NodeSpec, _ server: NovaServer) async throws -> NodeRecord {
+        var details = ["status": server.status, "region": try await client.region()]
         details["flavor"] = server.flavorID
         details["image"] = server.imageID
         details["private_address"] = server.privateAddress
@@ -191,13 +190,14 @@ public struct NovaProvider: Provider {
             attempt += 1
             do {
                 let id = try await client.createServer(request)
-                try await context.recordLaunch(
-                    NodeRecord(name: spec.name, role: spec.role, address: "", providerID: id, details: ["status": "BUILD"]))
+                try await context.recordLaunch(NodeRecord(
+                    name: spec.name, role: spec.role, address: "", providerID: id,
+                    details: ["status": "BUILD", "region": try await client.region()]))
                 context.console.say("created server \(id) (flavor \(flavor.id), \(image.name))", node: spec.name)
                 return id
             } catch let error as NovaError where error.mayHaveCreated {
                 if let made = try await serversOf(spec, nodeset: context.nodeset.name).first {
-                    try await context.recordLaunch(record(spec, made))
+                    try await context.recordLaunch(try await record(spec, made))
                     context.console.say("the cloud reported a failure (\(error)) but made server \(made.id); adopting it", node: spec.name)
                     return made.id
                 }
