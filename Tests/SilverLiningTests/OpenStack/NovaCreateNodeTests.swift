@@ -58,6 +58,14 @@ extension NovaMimicTests {
         ])
         let names = (1...10).map { "app\($0).foobar.com" } + ["mysql1.foobar.com", "balancer.foobar.com"]
 
+        let sizes = try SilverBinary.run(["list-sizes", file], environment: environment)
+        #expect(sizes.status == 0, "\(sizes.transcript)")
+        #expect(sizes.output.split(separator: "\n").dropFirst().first?.hasPrefix("2 ") == true, "\(sizes.output)")
+        #expect(sizes.output.contains("flavors in DFW, smallest first"), "\(sizes.output)")
+        let images = try SilverBinary.run(["list-images", file], environment: environment)
+        #expect(images.status == 0, "\(images.transcript)")
+        #expect(images.output.contains("  Debian 12 (Bookworm) (PVHVM)\n"), "\(images.output)")
+
         let first = try SilverBinary.run(["create-node", file], environment: environment)
         #expect(first.status == 1, "\(first.transcript)")
         #expect(first.errorOutput.contains("12 nodes failed"), "\(first.transcript)")

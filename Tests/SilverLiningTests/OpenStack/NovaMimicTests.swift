@@ -50,6 +50,8 @@ struct NovaMimicTests {
         #expect(flavors["mysql1.life.test"] == "3")  // id 3
         #expect(flavors["balancer.life.test"] == "general1-1")  // default ram 1GB: the 1 GB flavor with the smallest disk
         #expect(try await account.keyPairNames() == ["silver-life"])
+        // mimic offers no console log: host keys are then pinned on first contact.
+        #expect(try await provider.client.consoleOutput(records[0].providerID) == nil)
 
         // A re-run changes nothing; a node the record forgot is found by its metadata.
         try await context.store.remove(named: "app1.life.test")
@@ -249,6 +251,22 @@ struct NovaMimicTests {
 
         #expect(try await account.servers().isEmpty)
         #expect(try await account.keyPairNames().isEmpty)
+    }
+
+    @Test("a key pair of the nodeset's name holding another key is refused before any server is made")
+    func keyPairMismatch() async throws {
+        let server = try server()
+        let account = try await server.account("keys")
+        try await account.publishDebian12()
+        _ = try await MimicServer.request(
+            "POST", account.nova + "/os-keypairs", json: ["keypair": ["name": "silver-keys", "public_key": EC2TestSupport.otherKey]],
+            token: account.token)
+        let settings = Support.settings(server, username: "keys")
+        let context = try Support.context(Support.nodeset("keys", appservers: 1, provider: settings))
+        await #expect(throws: NovaError.keyPairMismatch(name: "silver-keys", region: "DFW")) {
+            try await EC2TestSupport.createNodes(try Support.provider(settings), context)
+        }
+        #expect(try await account.servers().isEmpty)
     }
 
     @Test("provider = openstack signs in with a password (Keystone v2.0 at mimic) and shares the Nova client")
