@@ -403,17 +403,11 @@ public struct EC2Provider: Provider {
         for id: String, subject: String, until state: String, timeout: Duration,
         _ done: (EC2Instance?) throws -> Bool
     ) async throws -> EC2Instance? {
-        let deadline = ContinuousClock.now + timeout
-        var interval = timing.pollInterval
-        while true {
+        let schedule = PollSchedule(first: timing.pollInterval, ceiling: timing.maxPollInterval)
+        let timedOut = EC2Error.timedOut(waitingFor: state, subject: "\(subject) (\(id))", seconds: seconds(timeout))
+        return try await schedule.poll(timeout: timeout, timedOut: { timedOut }) { () -> EC2Instance?? in
             let instance = try await client.instance(id)
-            if try done(instance) { return instance }
-            let now = ContinuousClock.now
-            guard now < deadline else {
-                throw EC2Error.timedOut(waitingFor: state, subject: "\(subject) (\(id))", seconds: seconds(timeout))
-            }
-            try await Task.sleep(for: min(interval, deadline - now))
-            interval = min(interval * 2, timing.maxPollInterval)
+            return try done(instance) ? .some(instance) : nil
         }
     }
 

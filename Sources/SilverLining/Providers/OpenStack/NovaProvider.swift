@@ -240,21 +240,11 @@ public struct NovaProvider: Provider {
         }
     }
 
-    /// Calls `look` until it returns a value, waiting longer between looks up to
-    /// `maxPollInterval`; throws `timedOut` once `timeout` has passed.
     @discardableResult
     private func poll<T>(subject: String, until state: String, timeout: Duration, _ look: () async throws -> T?) async throws -> T {
-        let deadline = ContinuousClock.now + timeout
-        var interval = timing.pollInterval
-        while true {
-            if let value = try await look() { return value }
-            let now = ContinuousClock.now
-            guard now < deadline else {
-                throw NovaError.timedOut(waitingFor: state, subject: subject, seconds: Int(timeout.components.seconds))
-            }
-            try await Task.sleep(for: min(interval, deadline - now))
-            interval = min(interval * 2, timing.maxPollInterval)
-        }
+        let timedOut = NovaError.timedOut(waitingFor: state, subject: subject, seconds: Int(timeout.components.seconds))
+        return try await PollSchedule(first: timing.pollInterval, ceiling: timing.maxPollInterval)
+            .poll(timeout: timeout, timedOut: { timedOut }, look)
     }
 
     // MARK: Key pair, image and flavors
