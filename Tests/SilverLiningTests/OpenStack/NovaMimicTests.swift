@@ -177,6 +177,23 @@ struct NovaMimicTests {
         try await server.tick(601)
         let done = try await ensuring.value
         #expect(done.providerID == recorded.providerID && done.address.hasPrefix("198.101.241."))
+
+        // A build that outlasts create-node's patience: the server stays recorded, and the next
+        // run waits for the same server instead of making another.
+        var impatient = NovaTestSupport.fast
+        impatient.launchTimeout = .milliseconds(300)
+        let hurried = try NovaProvider(settings: settings, timing: impatient)
+        let second = NodeSpec(name: "app1.slow2.test", role: .appserver, index: 1, size: .ram(megabytes: 256))
+        try await account.behave("build", servers: "app1\\.slow2.*", parameters: ["duration": 600])
+        let timedOut = try await #require(throws: NovaError.self) { try await hurried.ensure(second, existing: nil, context: context) }
+        guard case .timedOut(let waitingFor, _, _) = timedOut else { throw EmulatorError("expected a timeout, got \(timedOut)") }
+        #expect(waitingFor == "ACTIVE")
+        #expect(timedOut.description.contains("stays recorded"))
+        let kept = try #require(await context.store.record(named: second.name))
+        try await server.tick(601)
+        let finished = try await hurried.ensure(second, existing: kept, context: context)
+        #expect(finished.providerID == kept.providerID)
+        #expect(try await live(account, named: second.name).count == 1)
         try await destroyAll(context, settings)
     }
 
