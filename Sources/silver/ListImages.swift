@@ -12,7 +12,13 @@ struct ListImages: AsyncParsableCommand {
     var name: String?
 
     func run() async throws {
-        let ec2 = try provider.ec2Provider()
-        print(EC2Listing.render(images: try await ec2.listImages(namePattern: name)), terminator: "")
+        try await runCommand {
+            switch try provider.cloudProvider() {
+            case .ec2(let ec2):
+                print(EC2Listing.render(images: try await ec2.listImages(namePattern: name)), terminator: "")
+            case .nova(let nova):
+                print(NovaListing.render(images: try await nova.listImages(pattern: name)), terminator: "")
+            }
+        }
     }
 }

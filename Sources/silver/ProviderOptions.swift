@@ -8,13 +8,13 @@ struct ProviderOptions: ParsableArguments {
     @Argument(help: "The nodeset file (NAME.conf) whose [provider] section says where to look.")
     var nodeset: String?
 
-    @Option(help: "The AWS region (default: the nodeset's [provider] region, then AWS_REGION).")
+    @Option(help: "The region (default: the nodeset's [provider] region, then AWS_REGION for EC2 or the account's default region).")
     var region: String?
 
-    @Option(help: "An EC2-compatible endpoint URL to use instead of AWS's (default: the region's).")
+    @Option(help: "An EC2-compatible endpoint URL, or Rackspace's identity URL (default: the provider's own).")
     var endpoint: String?
 
-    @Option(help: "The profile in ~/.aws/credentials (default: [provider] profile, then AWS_PROFILE).")
+    @Option(help: "The profile in ~/.aws/credentials, for EC2 (default: [provider] profile, then AWS_PROFILE).")
     var profile: String?
 
     /// The provider settings to use: the nodeset's, then these options.
@@ -26,14 +26,22 @@ struct ProviderOptions: ParsableArguments {
         return settings
     }
 
-    /// The EC2 provider those settings describe; other providers have no sizes or images to list.
-    func ec2Provider() throws -> EC2Provider {
+    /// The cloud provider those settings describe; other providers have no sizes or images to list.
+    func cloudProvider() throws -> CloudListing {
         let settings = try providerSettings()
-        guard settings.kind == "ec2" else {
-            throw ValidationError("this lists EC2 instance types and images, but the nodeset's provider is \(settings.kind)")
+        switch settings.kind {
+        case "ec2": return .ec2(try EC2Provider(settings: settings))
+        case "rackspace", "openstack": return .nova(try NovaProvider(settings: settings))
+        default:
+            throw ValidationError(
+                "this lists a cloud's sizes and images (ec2, rackspace, openstack), but the nodeset's provider is \(settings.kind)")
         }
-        return try EC2Provider(settings: settings)
     }
+}
+
+enum CloudListing {
+    case ec2(EC2Provider)
+    case nova(NovaProvider)
 }
 
 /// Reads a nodeset's `[provider]` section; without a nodeset, EC2 as the options and the

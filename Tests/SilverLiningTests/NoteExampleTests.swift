@@ -65,14 +65,20 @@ import Testing
         #expect(nodeset.warnings.contains { $0.contains("foobar.conf:11: warning: [provider] name: there is no [provider:whatever]") })
     }
 
-    /// Decision: loading accepts any provider kind (with a warning), so `show` works on the
-    /// note's example; create-node calls validateProvider, which refuses rackspace.
-    @Test func rackspaceIsRefusedOnlyWhereAProviderIsNeeded() throws {
-        #expect(nodeset.warnings.contains { $0.contains("\"rackspace\" is not supported yet") })
-        let error = try #require(#expect(throws: ConfigError.self) { try nodeset.validateProvider() })
-        #expect(error.names(file: "foobar.conf", line: 13, section: "provider", key: "provider"))
-        #expect(error.description.contains("local, static, ec2"))
-        #expect(error.exitStatus == ExitStatus.badInput)
+    /// The note's own provider is one silver makes nodes with.
+    @Test func rackspaceIsSupported() throws {
+        #expect(!nodeset.warnings.contains { $0.contains("not supported") })
+        try nodeset.validateProvider()
+    }
+
+    @Test func sshWaitIsABooleanCheckedWhereItIsWritten() throws {
+        let file = try scratch.write(
+            "wait.conf", "[general]\nbase_domain = x.test\n\n[provider]\nprovider = rackspace\nssh_wait = off\n[appserver]\n")
+        #expect(try NodesetLoader.load(path: file, environment: scratch.environment()).provider.settings["ssh_wait"] == "false")
+        let bad = try scratch.write(
+            "badwait.conf", "[general]\nbase_domain = x.test\n\n[provider]\nprovider = rackspace\nssh_wait = later\n[appserver]\n")
+        let error = try #require(throws: ConfigError.self) { try NodesetLoader.load(path: bad, environment: scratch.environment()) }
+        #expect(error.names(file: "badwait.conf", line: 6, section: "provider", key: "ssh_wait"))
     }
 
     @Test func topologyLinesInTheNotesForm() {
@@ -154,6 +160,6 @@ import Testing
         let nodeset = try ScratchDirectory().nodeset("[provider]\nprovider = digitalocean\n[appserver]\nnode_name = a.example.com\n")
         let error = try #require(#expect(throws: ConfigError.self) { try nodeset.validateProvider() })
         #expect(error.names(file: "test.conf", line: 2, section: "provider", key: "provider"))
-        #expect(error.hint == "supported providers: local, static, ec2")
+        #expect(error.hint == "supported providers: local, static, ec2, rackspace, openstack")
     }
 }

@@ -3,33 +3,10 @@ import Testing
 
 @testable import SilverLining
 
-/// Runs the built `silver` binary, which sits beside the test bundle in the build directory.
+/// Runs the built `silver` binary.
 @Suite struct ShowCommandTests {
-    struct Run {
-        var status: Int32
-        var output: String
-        var errorOutput: String
-    }
-
-    static var binary: String {
-        Bundle.module.bundleURL.deletingLastPathComponent().appendingPathComponent("silver").path
-    }
-
-    func silver(_ arguments: [String], environment: [String: String]) throws -> Run {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary), "build silver first: \(Self.binary)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe(), errorOutput = Pipe()
-        process.standardOutput = output
-        process.standardError = errorOutput
-        try process.run()
-        let outputData = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errorOutput.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: outputData, as: UTF8.self),
-            errorOutput: String(decoding: errorData, as: UTF8.self))
+    func silver(_ arguments: [String], environment: [String: String]) throws -> SilverBinary.Run {
+        try SilverBinary.run(arguments, environment: environment)
     }
 
     @Test func brokenConfigPrintsItsErrorOnceAndExitsTwo() throws {

@@ -5,9 +5,12 @@ import Foundation
 /// Keys written in the nodeset win over the looked-up ones.
 enum ProviderResolver {
     /// Keys passed through to the provider as written: EC2's `region`, `endpoint`, `image`,
-    /// `image_owner` and `profile`; `ssh_key` and `user` for servers reached with an existing
-    /// key pair (`provider = static`).
-    static let settingKeys = ["region", "endpoint", "image", "image_owner", "profile", "ssh_key", "user"]
+    /// `image_owner` and `profile`; OpenStack's `auth_url`, `project` and `domain`; `ssh_key`
+    /// and `user` for servers reached with an existing key pair (`provider = static`);
+    /// `ssh_wait` (a boolean, checked here) for cloud API emulators.
+    static let settingKeys = [
+        "region", "endpoint", "image", "image_owner", "profile", "auth_url", "project", "domain", "ssh_key", "user", "ssh_wait",
+    ]
 
     static func resolve(
         _ config: ResolvedConfig, file: String, environment: [String: String], warnings: inout [String]
@@ -68,19 +71,22 @@ enum ProviderResolver {
         for key in settingKeys {
             if let reader = source(key), let value = try reader.nonEmptyString(key) { settings.settings[key] = value }
         }
+        if let reader = source("ssh_wait"), let wait = try reader.bool("ssh_wait") {
+            settings.settings["ssh_wait"] = wait ? "true" : "false"
+        }
         return settings
     }
 }
 
 extension ProviderSettings {
     /// The kinds of provider silver can make nodes with.
-    public static let supportedKinds = ["local", "static", "ec2"]
+    public static let supportedKinds = ["local", "static", "ec2", "rackspace", "openstack"]
 }
 
 extension Nodeset {
     /// Refuses a provider kind silver cannot make nodes with. Loading a nodeset accepts any
-    /// kind (with a warning) so that `silver show` works on the note's own example, which
-    /// names `rackspace`; commands that make or reach nodes call this first.
+    /// kind (with a warning) so that `silver show` works on a file written for another
+    /// version; commands that make or reach nodes call this first.
     public func validateProvider() throws(ConfigError) {
         guard !ProviderSettings.supportedKinds.contains(provider.kind) else { return }
         throw ConfigError(provider.kindLocation ?? ConfigLocation(file: file, line: nil), section: "provider", key: "provider",

@@ -44,6 +44,11 @@ public struct HostKeyRescan: Sendable {
                 console.say("host keys unchanged", node: record.name)
             }
             try await ssh.check(Command("true", step: "connect with the pinned host keys"), on: record.reach)
+            // Reached with keys pinned: whatever create-node left unfinished about it is done.
+            if var reached = await store.record(named: record.name), reached.isUnfinished {
+                reached.unfinished = nil
+                try await store.save(reached)
+            }
             return change
         }
     }

@@ -47,19 +47,32 @@ public struct NodeCreation: Sendable {
             {
                 record.hostKeys = existing.hostKeys
             }
+            // Recorded before any wait for SSH, unfinished until that wait is over, so that a
+            // node that never answers stays in the record for destroy-node and the next run.
+            // A node create-node finished before stays finished whatever this run meets.
+            let finishedBefore = existing.map { !$0.isUnfinished && $0.providerID == record.providerID } ?? false
+            record.unfinished = finishedBefore && before != .missing ? nil : true
+            try await store.save(record)
+            let vouched = try await provider.awaitSSH(record, context: context)
+            if record.hostKeys.isEmpty { record.hostKeys = vouched }
             if record.hostKeys.isEmpty {
                 record.hostKeys = try await HostKeyScan.scan(record.reach, runner: context.runner)
+                session.console.warn(
+                    "\(spec.name): the provider offers no host keys to check against, so the \(record.hostKeys.count) it "
+                        + "presented on first contact are pinned (trust on first use)")
             }
             try await store.save(record)
             // The first connection proves the pinned host key and the nodeset's key both work,
             // and leaves a ControlMaster open for whatever comes next.
             try await ssh.check(Command("true", step: "first contact"), on: record.reach)
+            record.unfinished = nil
+            try await store.save(record)
             return (name: spec.name, before: before)
         }
         var report = Report()
         for (name, before) in outcomes {
             switch before {
-            case nil, .missing?: report.created.append(name)
+            case nil, .missing?, .failed?: report.created.append(name)
             case .stopped?: report.started.append(name)
             case .running?: report.unchanged.append(name)
             }
@@ -77,9 +90,11 @@ func absolutePath(_ path: String) -> String {
     path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
 }
 
-public enum NodeSelectionError: UserFacingError {
+public enum NodeSelectionError: UserFacingError, Equatable {
     case unknownNodes([String], nodeset: String, known: [String])
     case notCreated([String], nodeset: String)
+    /// Launched, but create-node never reached them over SSH.
+    case unfinished([String], nodeset: String)
 
     public var exitStatus: Int32 { ExitStatus.badInput }
 
@@ -89,6 +104,9 @@ public enum NodeSelectionError: UserFacingError {
             "\(names.joined(separator: ", ")) \(names.count == 1 ? "is" : "are") not a node of \(nodeset); its nodes are: \(known.joined(separator: ", "))"
         case .notCreated(let names, let nodeset):
             "\(names.joined(separator: ", ")) of \(nodeset) \(names.count == 1 ? "has" : "have") not been created; run `silver create-node` first"
+        case .unfinished(let names, let nodeset):
+            "create-node has not finished \(names.joined(separator: ", ")) of \(nodeset) (launched, not yet reached over SSH); "
+                + "run `silver create-node` again, or remove \(names.count == 1 ? "it" : "them") with `silver destroy-node`"
         }
     }
 }

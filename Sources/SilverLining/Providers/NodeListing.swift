@@ -12,8 +12,11 @@ public struct NodeListing: Sendable {
         public var name: String
         public var role: String
         public var address: String
-        /// `running`, `stopped`, `missing` (recorded but gone), `not created`, or
-        /// `not in nodeset` (recorded, but the file no longer names it).
+        /// The provider's id for it: a cloud server's id, a local node's directory.
+        public var id: String
+        /// `running`, `stopped`, `failed` (the cloud put it in ERROR), `missing` (recorded but
+        /// gone), `not created`; `, unfinished` when create-node has not reached it over SSH;
+        /// `, not in nodeset` when the file no longer names it.
         public var state: String
     }
 
@@ -29,21 +32,25 @@ public struct NodeListing: Sendable {
         var recorded = Set<String>()
         for (record, state) in zip(records, states) {
             recorded.insert(record.name)
-            let text: String
+            var text: String
             switch state {
-            case .success(let state): text = wanted.contains(record.name) ? state.rawValue : "\(state.rawValue), not in nodeset"
+            case .success(let state): text = state.rawValue
             case .failure(let error): text = "unknown (\(error))"
             }
-            rows.append(Row(name: record.name, role: record.role.topologyKey, address: record.address, state: text))
+            if record.isUnfinished { text += ", unfinished" }
+            if !wanted.contains(record.name) { text += ", not in nodeset" }
+            rows.append(Row(
+                name: record.name, role: record.role.topologyKey, address: record.address.isEmpty ? "-" : record.address,
+                id: record.providerID, state: text))
         }
         for spec in session.nodeset.nodes where !recorded.contains(spec.name) {
-            rows.append(Row(name: spec.name, role: spec.role.topologyKey, address: "-", state: "not created"))
+            rows.append(Row(name: spec.name, role: spec.role.topologyKey, address: "-", id: "-", state: "not created"))
         }
         let order = Dictionary(session.nodeset.nodes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { a, _ in a })
         return rows.sorted { (order[$0.name] ?? Int.max, $0.name) < (order[$1.name] ?? Int.max, $1.name) }
     }
 
     public static func table(_ rows: [Row]) -> String {
-        Table(header: ["NAME", "ROLE", "ADDRESS", "STATE"], rows: rows.map { [$0.name, $0.role, $0.address, $0.state] }).text
+        Table(header: ["NAME", "ROLE", "ADDRESS", "ID", "STATE"], rows: rows.map { [$0.name, $0.role, $0.address, $0.id, $0.state] }).text
     }
 }

@@ -75,6 +75,8 @@ public struct NodesetSession: Sendable {
         let recorded = Set(records.map(\.name))
         let missing = nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
         guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: nodeset.name) }
+        let unfinished = records.filter(\.isUnfinished).map(\.name)
+        guard unfinished.isEmpty else { throw NodeSelectionError.unfinished(unfinished, nodeset: nodeset.name) }
         return Topology(nodeset: nodeset, records: records)
     }
 }

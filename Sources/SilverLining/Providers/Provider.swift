@@ -9,8 +9,13 @@ public protocol Provider: Sendable {
     func prepare(for nodes: [NodeSpec], context: ProviderContext) async throws
 
     /// Makes one node exist and run: created when `existing` is nil or gone, started when
-    /// stopped, left alone when running. Returns what to record, host keys included.
+    /// stopped, left alone when running. Returns what to record, host keys included. A cloud
+    /// provider calls `context.recordLaunch` as soon as it has a server, before any wait.
     func ensure(_ spec: NodeSpec, existing: NodeRecord?, context: ProviderContext) async throws -> NodeRecord
+
+    /// Waits until the node just ensured answers on SSH, and returns the host keys the
+    /// provider can vouch for without asking the node (from its console), or none.
+    func awaitSSH(_ record: NodeRecord, context: ProviderContext) async throws -> [String]
 
     func state(of record: NodeRecord, context: ProviderContext) async throws -> NodeState
 
@@ -26,6 +31,11 @@ public protocol Provider: Sendable {
 }
 
 extension Provider {
+    /// Providers whose `ensure` returns a node that already answers (local, static).
+    public func awaitSSH(_ record: NodeRecord, context: ProviderContext) async throws -> [String] {
+        record.hostKeys
+    }
+
     /// Asks the node itself, trusting its answer as `ssh` does on first use.
     public func currentHostKeys(of record: NodeRecord, context: ProviderContext) async throws -> [String] {
         try await HostKeyScan.scan(record.reach, runner: context.runner)
@@ -46,6 +56,15 @@ public struct ProviderContext: Sendable {
         self.ssh = ssh
         self.console = console
         self.runner = runner
+    }
+
+    /// Records a cloud server the moment the cloud has accepted it, before any wait, so that
+    /// whatever fails next (no SSH, an ERROR state, a timeout, Ctrl-C) leaves it in the record:
+    /// list-nodes shows it, destroy-node removes it and create-node carries on with it.
+    public func recordLaunch(_ record: NodeRecord) async throws {
+        var record = record
+        record.unfinished = true
+        try await store.save(record)
     }
 
     /// The nodeset's SSH public key, one line, as it goes into authorized_keys.

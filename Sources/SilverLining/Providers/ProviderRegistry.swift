@@ -4,7 +4,7 @@ import Foundation
 public enum ProviderRegistry {
     public static let supported = ProviderSettings.supportedKinds
 
-    /// The provider for `settings`; one silver does not know (the note's `rackspace`) is
+    /// The provider for `settings`; a kind silver does not know is
     /// `ProviderError.unsupported`, which lists the supported kinds.
     public static func provider(
         for settings: ProviderSettings, environment: [String: String] = ProcessInfo.processInfo.environment
@@ -13,6 +13,7 @@ public enum ProviderRegistry {
         case "local": return LocalProvider(environment: environment)
         case "static": return StaticProvider()
         case "ec2": return try EC2Provider(settings: settings, environment: environment)
+        case "rackspace", "openstack": return try NovaProvider(settings: settings)
         default: throw ProviderError.unsupported(kind: settings.kind, supported: supported)
         }
     }

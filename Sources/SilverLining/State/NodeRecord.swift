@@ -2,7 +2,8 @@
 public struct NodeRecord: Hashable, Sendable, Codable {
     public var name: String
     public var role: Role
-    /// The address silver and the other nodes reach it at.
+    /// The address silver and the other nodes reach it at; empty while a just-launched cloud
+    /// server has none yet.
     public var address: String
     /// The provider's own id (an EC2 instance id; the node's directory for `local`).
     public var providerID: String
@@ -10,10 +11,13 @@ public struct NodeRecord: Hashable, Sendable, Codable {
     public var hostKeys: [String]
     /// Provider-specific facts worth keeping (e.g. the nspawn PID of a local node).
     public var details: [String: String]
+    /// True from the moment a cloud server is launched until create-node has reached it over
+    /// SSH: such a node exists (and bills) but is not ready for setup-node. nil otherwise.
+    public var unfinished: Bool?
 
     public init(
         name: String, role: Role, address: String, providerID: String, hostKeys: [String] = [],
-        details: [String: String] = [:]
+        details: [String: String] = [:], unfinished: Bool? = nil
     ) {
         self.name = name
         self.role = role
@@ -21,7 +25,10 @@ public struct NodeRecord: Hashable, Sendable, Codable {
         self.providerID = providerID
         self.hostKeys = hostKeys
         self.details = details
+        self.unfinished = unfinished
     }
+
+    public var isUnfinished: Bool { unfinished == true }
 }
 
 /// Whether a node is up, as its provider sees it.
@@ -30,6 +37,9 @@ public enum NodeState: String, Sendable, Codable, CustomStringConvertible {
     case stopped
     /// Recorded by silver but gone at the provider.
     case missing
+    /// The provider says the server failed (Nova's ERROR): it exists but will not run.
+    /// create-node replaces it; destroy-node removes it.
+    case failed
 
     public var description: String { rawValue }
 }

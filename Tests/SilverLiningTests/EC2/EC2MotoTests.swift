@@ -111,6 +111,36 @@ struct EC2MotoTests {
         #expect(view.key_pairs.isEmpty)
     }
 
+    /// Issue 19: a create-node whose instances launch but never answer SSH keeps every one in
+    /// the record. moto's instances do not exist and their addresses lead nowhere, so
+    /// `ssh_wait = false` stands in for the SSH that never answers (no packet is sent).
+    @Test("instances that never answer SSH stay recorded: list-nodes shows them, a re-run adds none, destroy-node removes all")
+    func unansweredInstancesStayRecorded() async throws {
+        let server = try server()
+        let settings = Support.settings(server, extra: ["ssh_wait": "false"])
+        let home = try ScratchDirectory()
+        let session = try NodesetSession(
+            nodeset: Support.nodeset("quiet", appservers: 2, provider: settings), provider: try Support.provider(settings),
+            home: SilverHome(path: home.path), console: .silent)
+
+        let error = try await #require(throws: FanOutError.self) { try await NodeCreation(session: session).run() }
+        #expect(error.failures.count == 4)
+        #expect(error.failures.allSatisfy { "\($0.error)".contains("ssh_wait = false") })
+        let launched = try server.describe(nodeset: "quiet").live
+        #expect(launched.count == 4)
+        let rows = await NodeListing(session: session).rows()
+        #expect(rows.map(\.state) == Array(repeating: "running, unfinished", count: 4))
+        #expect(Set(rows.map(\.id)) == Set(launched.map(\.id)))
+
+        _ = try? await NodeCreation(session: session).run()
+        #expect(Set(try server.describe(nodeset: "quiet").live.map(\.id)) == Set(launched.map(\.id)))
+
+        #expect(try await NodeDestruction(session: session).run().count == 4)
+        let view = try server.describe(nodeset: "quiet")
+        #expect(view.live.isEmpty)
+        #expect(view.security_groups.isEmpty && view.key_pairs.isEmpty)
+    }
+
     @Test("the security groups follow the nodeset: a removed balancer opens the app servers' port to all")
     func rulesFollowTheNodeset() async throws {
         let server = try server()

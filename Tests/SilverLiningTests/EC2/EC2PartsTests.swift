@@ -194,17 +194,22 @@ import Testing
 
     // MARK: Providers and listings
 
-    @Test("the registry makes EC2 providers and refuses unknown kinds, listing the supported ones")
+    @Test("the registry makes EC2 and Nova providers and refuses unknown kinds, listing the supported ones")
     func registry() throws {
         let ec2 = ProviderSettings(
             kind: "ec2", username: "AKIA", secret: Secret("s"), settings: ["region": "us-east-1"])
         #expect(try ProviderRegistry.provider(for: ec2, environment: [:]) is EC2Provider)
+        let rackspace = ProviderSettings(kind: "rackspace", username: "foobar", secret: Secret("key"))
+        #expect((try ProviderRegistry.provider(for: rackspace, environment: [:]) as? NovaProvider)?.kind == "rackspace")
+        let openstack = ProviderSettings(
+            kind: "openstack", username: "ann", secret: Secret("pw"), settings: ["auth_url": "https://k.example.com/v3"])
+        #expect((try ProviderRegistry.provider(for: openstack, environment: [:]) as? NovaProvider)?.kind == "openstack")
 
         let error = try #require(throws: ProviderError.self) {
-            try ProviderRegistry.provider(for: ProviderSettings(kind: "rackspace"), environment: [:])
+            try ProviderRegistry.provider(for: ProviderSettings(kind: "linode"), environment: [:])
         }
-        #expect(error.description.contains("rackspace"))
-        #expect(error.description.contains("local, static, ec2"))
+        #expect(error.description.contains("linode"))
+        #expect(error.description.contains("local, static, ec2, rackspace, openstack"))
         #expect(error.exitStatus == ExitStatus.badInput)
 
         #expect(try ProviderRegistry.provider(for: ProviderSettings(kind: "local"), environment: [:]) is LocalProvider)

@@ -51,9 +51,9 @@ enum EC2TestSupport {
             console: .silent)
     }
 
-    /// What the create-node command does with a provider: prepare once, then ensure every
-    /// node in parallel, recording each.
-    static func createNodes(_ provider: EC2Provider, _ context: ProviderContext) async throws -> [NodeRecord] {
+    /// What the create-node command does with a provider below the SSH step: prepare once,
+    /// then ensure every node in parallel, recording each.
+    static func createNodes(_ provider: any Provider, _ context: ProviderContext) async throws -> [NodeRecord] {
         try await provider.prepare(for: context.nodeset.nodes, context: context)
         let store = context.store
         return try await forEachOrThrow(context.nodeset.nodes, parallel: 16, name: { $0.name }) { spec in

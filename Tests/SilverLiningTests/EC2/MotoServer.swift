@@ -13,23 +13,13 @@ final class MotoServer: Sendable {
     let endpoint: String
     let accessKeyID: String
     let secretAccessKey: String
-    private let process: Process
-    let logPath: String
+    private let emulator: EmulatorProcess
+    var logPath: String { emulator.logPath }
 
     @TaskLocal static var current: MotoServer?
 
     /// `moto_server` on PATH, or `$MOTO_SERVER`.
-    static let executable: String? = {
-        let environment = ProcessInfo.processInfo.environment
-        if let explicit = environment["MOTO_SERVER"], FileManager.default.isExecutableFile(atPath: explicit) {
-            return explicit
-        }
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/moto_server"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
+    static let executable: String? = EmulatorProcess.executable("moto_server", variable: "MOTO_SERVER")
 
     static let skipReason: Comment = "moto_server is not on PATH: pip install 'moto[server]'"
 
@@ -37,78 +27,37 @@ final class MotoServer: Sendable {
         Bundle.module.resourceURL!.appendingPathComponent("Fixtures/ec2")
     }
 
-    private init(endpoint: String, accessKeyID: String, secretAccessKey: String, process: Process, logPath: String) {
+    private init(endpoint: String, accessKeyID: String, secretAccessKey: String, emulator: EmulatorProcess) {
         self.endpoint = endpoint
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
-        self.process = process
-        self.logPath = logPath
+        self.emulator = emulator
     }
 
-    static func start(executable: String, readyWithin timeout: Duration = .seconds(60)) async throws -> MotoServer {
-        let port = try freePort()
-        let logPath = NSTemporaryDirectory() + "silver-moto-\(port).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-H", "127.0.0.1", "-p", "\(port)"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["INITIAL_NO_AUTH_ACTION_COUNT"] = "3"
-        environment["MOTO_AMIS_PATH"] = fixtures.appendingPathComponent("moto-amis.json").path
-        process.environment = environment
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
-        let endpoint = "http://127.0.0.1:\(port)"
+    /// moto's own dashboard answers the readiness probe: it is not an AWS action, so it does
+    /// not use up the unauthenticated ones.
+    static func start(executable: String, readyWithin timeout: Duration) async throws -> MotoServer {
+        let emulator = try await EmulatorProcess.start(
+            executable, name: "moto", arguments: { ["-H", "127.0.0.1", "-p", "\($0)"] },
+            environment: [
+                "INITIAL_NO_AUTH_ACTION_COUNT": "3",
+                "MOTO_AMIS_PATH": fixtures.appendingPathComponent("moto-amis.json").path,
+            ],
+            probe: "/moto-api/", timeout: timeout)
         do {
-            try await waitUntilReady(endpoint: endpoint, process: process, timeout: timeout, logPath: logPath)
-            let keys = try runReader(["setup-iam", endpoint], accessKeyID: "bootstrap", secretAccessKey: "bootstrap")
+            let keys = try runReader(["setup-iam", emulator.base], accessKeyID: "bootstrap", secretAccessKey: "bootstrap")
             let decoded = try JSONDecoder().decode([String: String].self, from: keys)
             return MotoServer(
-                endpoint: endpoint, accessKeyID: decoded["access_key_id"]!, secretAccessKey: decoded["secret_access_key"]!,
-                process: process, logPath: logPath)
+                endpoint: emulator.base, accessKeyID: decoded["access_key_id"]!, secretAccessKey: decoded["secret_access_key"]!,
+                emulator: emulator)
         } catch {
-            stop(process)
+            emulator.stop()
             throw error
         }
     }
 
-    /// Polls moto's own dashboard (which is not an AWS action, so it does not use up the
-    /// unauthenticated ones) until it answers, the process dies, or `timeout` passes.
-    private static func waitUntilReady(endpoint: String, process: Process, timeout: Duration, logPath: String) async throws {
-        let deadline = ContinuousClock.now + timeout
-        let probe = URL(string: endpoint + "/moto-api/")!
-        while ContinuousClock.now < deadline {
-            guard process.isRunning else {
-                let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
-                throw MotoError.failed("moto_server exited at start:\n\(log)")
-            }
-            if let (_, response) = try? await URLSession.shared.data(from: probe),
-                (response as? HTTPURLResponse)?.statusCode == 200
-            {
-                return
-            }
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        throw MotoError.failed("moto_server did not answer on \(endpoint) within \(timeout)")
-    }
-
     func stop() {
-        Self.stop(process)
-    }
-
-    private static func stop(_ process: Process) {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline {
-            usleep(50_000)
-        }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-        }
-        process.waitUntilExit()
+        emulator.stop()
     }
 
     /// Runs `moto_reader.py` with this server's credentials and returns what it printed.
@@ -145,21 +94,6 @@ final class MotoServer: Sendable {
         return data
     }
 
-    private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw MotoError.failed("socket() failed") }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw MotoError.failed("could not find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
 }
 
 enum MotoError: Error, CustomStringConvertible {
@@ -193,26 +127,17 @@ struct MotoView: Decodable {
     var live: [Instance] { instances.filter { $0.state != "terminated" } }
 }
 
-/// Starts one moto server around a whole suite and stops it afterwards, whether its tests
-/// passed, failed or threw.
-struct MotoServerTrait: SuiteTrait, TestScoping {
-    var isRecursive: Bool { false }
+extension MotoServer: SuiteEmulator {
+    static func start(executable: String) async throws -> MotoServer {
+        try await start(executable: executable, readyWithin: .seconds(60))
+    }
 
-    func provideScope(
-        for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void
-    ) async throws {
-        guard let executable = MotoServer.executable else {
-            try await function()
-            return
-        }
-        let server = try await MotoServer.start(executable: executable)
-        defer { server.stop() }
-        try await MotoServer.$current.withValue(server) {
-            try await function()
-        }
+    static func withCurrent(_ server: MotoServer, _ body: @Sendable () async throws -> Void) async throws {
+        try await $current.withValue(server) { try await body() }
     }
 }
 
-extension Trait where Self == MotoServerTrait {
-    static var motoServer: MotoServerTrait { MotoServerTrait() }
+extension Trait where Self == EmulatorTrait<MotoServer> {
+    /// One moto server around a whole suite.
+    static var motoServer: Self { EmulatorTrait() }
 }

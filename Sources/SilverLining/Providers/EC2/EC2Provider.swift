@@ -9,10 +9,12 @@ import Foundation
 /// - `ensure` finds the node's instance by id, else by its `Name` and `silver:nodeset` tags
 ///   (so re-running create-node reuses what exists and only adds what is missing), starts it
 ///   if stopped, launches it if absent, and waits until it runs by polling with a deadline.
-/// - Host keys are read from the console output that cloud-init writes on first boot. EC2
-///   may not have that output yet when the instance starts running; then the record has no
-///   host keys, and whoever connects first (create-node's SSH step) must record the keys it
-///   sees (trust on first use). Keys already recorded for the node are kept.
+/// - Every instance is recorded (`context.recordLaunch`) the moment it is launched or found,
+///   before any wait, so that a failure later leaves it where destroy-node finds it.
+/// - Host keys are read from the console output that cloud-init writes on first boot, when
+///   the instance runs and again once it answers on SSH (`awaitSSH`). Without that output
+///   create-node pins the keys the node presents first (trust on first use), with a
+///   warning. Keys already recorded for the node are kept.
 /// - `destroy` terminates and waits until terminated; `release` removes the security groups
 ///   and the key pair once no instance of the nodeset is left.
 public struct EC2Provider: Provider {
@@ -24,17 +26,20 @@ public struct EC2Provider: Provider {
         public var terminateTimeout: Duration
         /// How long `release` keeps trying to delete groups still in use by terminated instances.
         public var releaseTimeout: Duration
+        /// How long create-node waits for a running instance to answer on SSH.
+        public var sshTimeout: Duration
 
         public init(
             pollInterval: Duration = .seconds(2), maxPollInterval: Duration = .seconds(10),
             launchTimeout: Duration = .seconds(600), terminateTimeout: Duration = .seconds(600),
-            releaseTimeout: Duration = .seconds(300)
+            releaseTimeout: Duration = .seconds(300), sshTimeout: Duration = .seconds(300)
         ) {
             self.pollInterval = pollInterval
             self.maxPollInterval = maxPollInterval
             self.launchTimeout = launchTimeout
             self.terminateTimeout = terminateTimeout
             self.releaseTimeout = releaseTimeout
+            self.sshTimeout = sshTimeout
         }
     }
 
@@ -112,6 +117,10 @@ public struct EC2Provider: Provider {
     public func ensure(_ spec: NodeSpec, existing: NodeRecord?, context: ProviderContext) async throws -> NodeRecord {
         let nodeset = context.nodeset.name
         var instance = try await findInstance(for: spec, existing: existing, nodeset: nodeset)
+        if let found = instance, found.id != existing?.providerID {
+            context.console.detail("found instance \(found.id) (\(found.state)) by its tags", node: spec.name)
+            try await context.recordLaunch(record(spec, found))
+        }
         switch instance?.state {
         case "stopping"?:
             context.console.say("\(instance!.id) is stopping; waiting to start it again", node: spec.name)
@@ -146,6 +155,28 @@ public struct EC2Provider: Provider {
         return NodeRecord(
             name: spec.name, role: spec.role, address: address, providerID: id, hostKeys: hostKeys,
             details: details(of: running))
+    }
+
+    /// Waits for port 22, watching that the instance still runs, then reads the host keys
+    /// from the console again if cloud-init had not printed them when the instance started.
+    public func awaitSSH(_ record: NodeRecord, context: ProviderContext) async throws -> [String] {
+        try await CloudSSHWait(settings: settings, timeout: timing.sshTimeout).wait(for: record) {
+            let instance = try await client.instance(record.providerID)
+            guard let instance, !instance.isGone else {
+                throw EC2Error.api(
+                    action: "DescribeInstances", code: "InstanceTerminated",
+                    message: "\(record.name) (\(record.providerID)) is \(instance?.state ?? "gone")"
+                        + (instance?.stateReason.map { ": \($0)" } ?? ""))
+            }
+        }
+        guard record.hostKeys.isEmpty else { return record.hostKeys }
+        return await hostKeys(of: record.providerID, node: record.name, console: context.console)
+    }
+
+    private func record(_ spec: NodeSpec, _ instance: EC2Instance) -> NodeRecord {
+        NodeRecord(
+            name: spec.name, role: spec.role, address: instance.address ?? "", providerID: instance.id,
+            details: details(of: instance))
     }
 
     public func state(of record: NodeRecord, context: ProviderContext) async throws -> NodeState {
@@ -359,6 +390,7 @@ public struct EC2Provider: Provider {
                 imageID: image.id, instanceType: type, keyName: preparation.keyName, securityGroupIDs: [groupID],
                 tags: [("Name", spec.name), (Self.nodesetTag, context.nodeset.name), (Self.roleTag, spec.role.topologyKey)],
                 userData: Self.userData, clientToken: UUID().uuidString))
+        try await context.recordLaunch(record(spec, instance))
         context.console.say("launched \(instance.id) (\(type), \(image.id) \(image.name))", node: spec.name)
         return instance
     }
@@ -371,17 +403,11 @@ public struct EC2Provider: Provider {
         for id: String, subject: String, until state: String, timeout: Duration,
         _ done: (EC2Instance?) throws -> Bool
     ) async throws -> EC2Instance? {
-        let deadline = ContinuousClock.now + timeout
-        var interval = timing.pollInterval
-        while true {
+        let schedule = PollSchedule(first: timing.pollInterval, ceiling: timing.maxPollInterval)
+        let timedOut = EC2Error.timedOut(waitingFor: state, subject: "\(subject) (\(id))", seconds: seconds(timeout))
+        return try await schedule.poll(timeout: timeout, timedOut: { timedOut }) { () -> EC2Instance?? in
             let instance = try await client.instance(id)
-            if try done(instance) { return instance }
-            let now = ContinuousClock.now
-            guard now < deadline else {
-                throw EC2Error.timedOut(waitingFor: state, subject: "\(subject) (\(id))", seconds: seconds(timeout))
-            }
-            try await Task.sleep(for: min(interval, deadline - now))
-            interval = min(interval * 2, timing.maxPollInterval)
+            return try done(instance) ? .some(instance) : nil
         }
     }
 

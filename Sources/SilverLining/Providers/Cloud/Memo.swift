@@ -1,5 +1,5 @@
 /// Remembers the result of work keyed by `Key`, so that nodes created in parallel share one
-/// lookup (the image, the instance types) instead of each asking EC2. Concurrent askers
+/// lookup (the image, the sizes) instead of each asking the cloud. Concurrent askers
 /// await the same task; a failure is forgotten so a later call can try again.
 actor Memo<Key: Hashable & Sendable, Value: Sendable> {
     private var tasks: [Key: Task<Value, any Error>] = [:]

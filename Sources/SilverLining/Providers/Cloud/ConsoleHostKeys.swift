@@ -7,9 +7,10 @@ import Foundation
 ///     ssh-ed25519 AAAA... root@ip-10-0-0-5
 ///     -----END SSH HOST KEY KEYS-----
 ///
-/// Reading them from EC2 rather than from the first SSH connection means they are pinned
-/// without trusting the network. Console lines may carry prefixes (timestamps, `ec2: `) and
-/// carriage returns; the block may appear more than once (after a reboot): the last wins.
+/// Reading them from the cloud's API (EC2's console output, Nova's console log) rather than
+/// from the first SSH connection means they are pinned without trusting the network. Lines
+/// may carry prefixes (timestamps, `ec2: `) and carriage returns; the block may appear more
+/// than once (after a reboot): the last wins.
 public enum ConsoleHostKeys {
     public static let begin = "-----BEGIN SSH HOST KEY KEYS-----"
     public static let end = "-----END SSH HOST KEY KEYS-----"

@@ -1,6 +1,6 @@
-/// How often and how patiently to retry a request AWS throttled or could not serve:
-/// exponential backoff with jitter, bounded in attempts. AWS asks clients to back off this
-/// way so that many clients retrying at once spread out instead of colliding again.
+/// How often and how patiently to retry a request a cloud throttled or could not serve:
+/// exponential backoff with jitter, bounded in attempts. AWS and OpenStack ask clients to
+/// back off this way so that many clients retrying at once spread out instead of colliding.
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included.
     public var maxAttempts: Int
