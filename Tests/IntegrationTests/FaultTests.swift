@@ -15,7 +15,9 @@ struct FaultTests {
         let host = "www.\(fixture.name).test"
         let good = try TestApp(version: "good")
         let slow = try TestApp(setupDelay: 4, version: "slow")
-        defer { [good, slow].forEach { $0.remove() } }
+        // Its health check takes 2 s, so an app server switching to it stays drained that long.
+        let slowHealth = try TestApp(healthDelay: 2, version: "slowhealth")
+        defer { [good, slow, slowHealth].forEach { $0.remove() } }
         try await fixture.run(nodeset) { session in
             try await NodeCreation(session: session).run()
             try await NodeSetup(session: session, localHostsFile: "/dev/null").run()
@@ -25,11 +27,20 @@ struct FaultTests {
             let app2 = "app2.\(fixture.name).test"
 
             // Cut off while the first app server runs update_fetch, and while the second of the
-            // rest switches: by Ctrl-C (silver stops safely) and by SIGKILL (nothing of silver
-            // is left to clean up: the balancer's drain expiry must heal it).
+            // rest switches: by Ctrl-C (silver stops safely), and by SIGKILL while the app
+            // server is drained (nothing of silver is left to clean up: the balancer's drain
+            // expiry must heal it).
             for (signal, node) in [(SIGINT, app1), (SIGINT, app2), (SIGKILL, app1), (SIGKILL, app2)] {
-                let run = try RunningSilver(["update", slow.directory, conf, "--batch", "1"], home: fixture.home.path)
-                try await run.output.wait(for: "\(node) | serves hello.")
+                let app = signal == SIGINT ? slow : slowHealth
+                let run = try RunningSilver(["update", app.directory, conf, "--batch", "1"], home: fixture.home.path)
+                if signal == SIGINT {
+                    try await run.output.wait(for: "\(node) | serves hello.")
+                } else {
+                    let drained = await poll(every: .milliseconds(100), deadline: .seconds(120)) {
+                        (try? await BalancerView.states(session, app: "hello"))?[node] == "drain"
+                    }
+                    #expect(drained, "\(node) was never seen drained: \(run.output.text)")
+                }
                 let cut = ContinuousClock.now
                 run.send(signal)
                 let status = await run.exit()
@@ -45,7 +56,8 @@ struct FaultTests {
                 } else {
                     #expect(status == 128 + SIGKILL)
                 }
-                let healed = try await BalancerView.waitUntilAllReady(session, app: "hello", deadline: .seconds(signal == SIGKILL ? 60 : 5))
+                // SIGKILL: within the drain's expiry (15 s) of the last renewal, and a check.
+                let healed = try await BalancerView.waitUntilAllReady(session, app: "hello", deadline: .seconds(signal == SIGKILL ? 25 : 5))
                 print("\(signal == SIGINT ? "SIGINT" : "SIGKILL") at \(node): every app server in rotation \(ContinuousClock.now - cut) after")
                 let states = try await BalancerView.states(session, app: "hello")
                 #expect(healed, "every app server back in rotation: \(states)")

@@ -7,8 +7,12 @@ struct TestApp {
     let directory: String
 
     /// `health` is the status its health check path answers; `setupDelay` slows `/setup`
-    /// (the update_fetch path) so a test can act while a rollout waits on it.
-    init(name: String = "hello", health: Int = 200, setupDelay: Double = 0, setupStatus: Int = 200, version: String = "1") throws {
+    /// (the update_fetch path) and `healthDelay` the health check, so a test can act while a
+    /// rollout waits on them.
+    init(
+        name: String = "hello", health: Int = 200, healthDelay: Double = 0, setupDelay: Double = 0, setupStatus: Int = 200,
+        version: String = "1"
+    ) throws {
         directory = NSTemporaryDirectory() + "silver-app-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/static", withIntermediateDirectories: true)
         try """
@@ -27,8 +31,10 @@ struct TestApp {
             def application(environ, start_response):
                 path = environ.get("PATH_INFO", "/")
                 status = "200 OK"
-                if path == "/health" and \(health) != 200:
-                    status = "\(health) Failing"
+                if path == "/health":
+                    time.sleep(\(healthDelay))
+                    if \(health) != 200:
+                        status = "\(health) Failing"
                 if path == "/setup":
                     time.sleep(\(setupDelay))
                     if \(setupStatus) != 200:
