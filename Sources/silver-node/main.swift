@@ -9,7 +9,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         discussion: "Most verbs read a JSON request on standard input and write a JSON answer.",
         subcommands: [
             Apply.self, Instances.self, Install.self, Activate.self, Fetch.self, Query.self, Clean.self, Lock.self,
-            Log.self, Balancer.self, Serve.self, Exec.self, Remove.self, Secret.self,
+            Log.self, Balancer.self, Serve.self, Exec.self, Remove.self, Secret.self, AppSecret.self,
         ]
     )
 }
@@ -178,5 +178,16 @@ struct Secret: AsyncParsableCommand {
             let request = try AgentIO.readRequest(SecretRequest.self)
             try AgentIO.writeAnswer(try SecretStore(paths: root.paths).secret(named: request.name))
         }
+    }
+}
+
+struct AppSecret: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app-secret", abstract: "Print the nodeset's secret kept on this app server, making it when asked.")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await answer(NodesetSecretRequest.self) { try NodesetSecretFile(paths: root.paths).handle($0) }
     }
 }

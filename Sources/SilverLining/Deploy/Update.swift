@@ -86,7 +86,7 @@ public struct Update: Sendable {
             writableRoot: kinds.contains(.writableRoot), healthCheck: app.healthCheck,
             created: Date().timeIntervalSince1970)
         let install = InstallRequest(
-            record: record, packages: app.packages, environment: environment,
+            record: record, packages: app.appServerPackages, environment: environment,
             host: target.canonicalHostname)
         let upload = InstanceUpload(ssh: session.ssh, app: app, instance: instance, configDirectory: configDirectory)
 
@@ -160,6 +160,7 @@ extension AppConfig.Launch {
     var instanceLaunch: InstanceLaunch {
         switch self {
         case .wsgi(let runner): .wsgi(runner: runner)
+        case .php(let runner, let root): .php(runner: runner, root: root)
         case .command(let command): .command(command)
         }
     }

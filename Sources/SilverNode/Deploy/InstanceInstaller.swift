@@ -79,7 +79,7 @@ public struct HealthCheck: Sendable {
     }
 
     public func check(_ record: InstanceRecord, host: String) -> Result<LocalHTTP.Response, AgentError> {
-        LocalHTTP.get(port: record.port, path: record.healthCheck, host: host, timeoutSeconds: 10)
+        InstanceProbe.get(record, path: record.healthCheck, host: host, timeoutSeconds: 10)
     }
 
     public func wait(for record: InstanceRecord, host: String, deadline: Duration) async throws {
