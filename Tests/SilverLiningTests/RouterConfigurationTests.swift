@@ -11,6 +11,12 @@ import Testing
             writableRoot: writableRoot)
     }
 
+    static func php(_ name: String, port: Int, root: String?, writableRoot: Bool = false) -> InstanceRecord {
+        InstanceRecord(
+            name: name, app: String(name.prefix { $0 != "." }), port: port, launch: .php(runner: "site/runner.php", root: root),
+            writableRoot: writableRoot)
+    }
+
     static let blog = instance("blog.2026-11-25_001", port: 20000)
     static let wiki = instance("wiki.2026-11-24_003", port: 20001)
 
@@ -32,6 +38,14 @@ import Testing
         (
             "router/two-apps-one-host.conf", settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki", "wiki")]),
             ["blog": blog, "wiki": wiki]
+        ),
+        (
+            "router/php.conf", settings([("foobar.com", "/", "site"), ("foobar.com", "/forum/", "forum"), ("foobar.com", "/info/", "info")]),
+            [
+                "site": php("site.2026-11-25_001", port: 20002, root: "site"),
+                "forum": php("forum.2026-11-25_002", port: 20003, root: "public", writableRoot: true),
+                "info": php("info.2026-11-25_001", port: 20004, root: nil),
+            ]
         ),
         (
             "router/two-hostnames.conf",

@@ -44,13 +44,10 @@ enum PHPLocation {
             ("SERVER_ADDR", "$server_addr"), ("SERVER_PORT", "$server_port"), ("SERVER_NAME", "$host"),
             ("HTTP_" + RouterConfiguration.updateHeader.uppercased().replacing("-", with: "_"), "\"\""),
         ]
-        let lines = parameters.map { "            fastcgi_param \($0.0) \($0.1);\n" }.joined()
-        return "        location \(name) {\n            fastcgi_pass 127.0.0.1:\(instance.port);\n" + lines + """
-                        fastcgi_read_timeout 300s;
-                        add_header \(RouterConfiguration.instanceHeader) \(instance.name) always;
-                    }
-
-            """
+        let lines = parameters.map { "        fastcgi_param \($0.0) \($0.1);\n" }.joined()
+        return "    location \(name) {\n        fastcgi_pass 127.0.0.1:\(instance.port);\n" + lines
+            + "        fastcgi_read_timeout 300s;\n"
+            + "        add_header \(RouterConfiguration.instanceHeader) \(instance.name) always;\n    }\n"
     }
 }
 
