@@ -10,7 +10,7 @@ public enum InstanceEnvironment {
             EnvironmentVariable(name: "SILVER_VERSION", value: version),
             EnvironmentVariable(name: "SILVER_INSTANCE_NAME", value: instance),
             EnvironmentVariable(name: "SILVER_APP_NAME", value: app.appName),
-            EnvironmentVariable(name: "SILVER_MATCH_PATH", value: target.primary.path),
+            EnvironmentVariable(name: "SILVER_MATCH_PATH", value: matchPath(target.primary.path)),
             EnvironmentVariable(name: "SILVER_CANONICAL_HOSTNAME", value: target.canonicalHostname),
             EnvironmentVariable(name: "SILVER_LOGS", value: InstanceInstaller.logFile(instance)),
             EnvironmentVariable(name: "TEMP", value: InstanceInstaller.temporaryDirectory(instance)),
@@ -25,5 +25,10 @@ public enum InstanceEnvironment {
         var last: [String: String] = [:]
         for variable in variables { last[variable.name] = variable.value }
         return variables.map(\.name).uniqued().map { EnvironmentVariable(name: $0, value: last[$0]!) }
+    }
+
+    /// As Silver Lining's docs give it: `/blog` for an app at `site.example.com/blog/`, `/` at the root.
+    static func matchPath(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 }

@@ -14,6 +14,7 @@ import Testing
         #expect(ServiceEnvironmentReport.render(variables, reveal: false) == """
             CONFIG_MYSQL_DBNAME=blog
             CONFIG_MYSQL_USER=blog
+            CONFIG_MYSQL_USERNAME=blog
             CONFIG_MYSQL_PASSWORD=********
             CONFIG_MYSQL_HOST=10.0.0.5
             CONFIG_MYSQL_PORT=3306
