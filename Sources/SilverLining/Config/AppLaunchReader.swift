@@ -19,7 +19,7 @@ struct AppLaunchReader {
     /// What `silver init` writes and Silver Lining fell back to without a `runner`.
     static let defaultRunner = "main.py"
 
-    func launch() throws(ConfigError) -> AppConfig.Launch {
+    func launch(warnings: inout [String]) throws(ConfigError) -> AppConfig.Launch {
         let platform = try self.platform()
         let runner = try production.nonEmptyString("runner")
         let phpRoot = try production.nonEmptyString("php_root")
@@ -62,7 +62,7 @@ struct AppLaunchReader {
             if name != nil {
                 throw production.invalid("runner", "#NAME picks a Python object or Paste Deploy section; a PHP runner has none", got: runner)
             }
-            return .php(runner: file, phpRoot: try self.phpRoot(phpRoot))
+            return .php(runner: file, phpRoot: try self.phpRoot(phpRoot, warnings: &warnings))
         }
         if let name { try validate(name, in: runner, pasteDeploy: file.hasSuffix(".ini")) }
         return .wsgi(runner: runner)
@@ -72,7 +72,8 @@ struct AppLaunchReader {
     private func defaultLaunch(platform: Platform?) throws(ConfigError) -> AppConfig.Launch {
         guard platform != .php else {
             throw production.error("runner", "is missing; platform = php needs runner = FILE.php",
-                hint: "every dynamic request of a PHP app goes through its runner, e.g. runner = site/runner.php")
+                hint: "every dynamic request of a PHP app goes through its runner, e.g. runner = site/runner.php",
+                at: production.location(of: "platform"))
         }
         guard AppPath.isFile(directory, Self.defaultRunner) else {
             throw production.error(nil, "app.ini says neither runner nor command, and the app has no \(Self.defaultRunner)",
@@ -89,14 +90,15 @@ struct AppLaunchReader {
         return platform
     }
 
-    private func phpRoot(_ text: String?) throws(ConfigError) -> String? {
+    private func phpRoot(_ text: String?, warnings: inout [String]) throws(ConfigError) -> String? {
         guard let text else { return nil }
         guard AppPath.isInside(text) else {
             throw production.invalid("php_root", "must be a directory inside the app directory", got: text)
         }
-        guard AppPath.isDirectory(directory, text) else {
-            throw production.error("php_root", "no such directory \(ValueSyntax.quoted(AppPath.join(directory, text)))",
-                hint: "php_root is relative to the app directory; its files that are not .php are served directly")
+        if !AppPath.isDirectory(directory, text) {
+            // Silver Lining's WordPress example fetches its php_root with a script first.
+            warnings.append(Diagnostic.warning(production.location(of: "php_root"), section: production.name, key: "php_root",
+                "no such directory \(ValueSyntax.quoted(AppPath.join(directory, text))) yet; nothing is served from it until there is"))
         }
         return text.hasSuffix("/") ? String(text.dropLast()) : text
     }

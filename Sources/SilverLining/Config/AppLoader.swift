@@ -31,7 +31,7 @@ public enum AppLoader {
             throw production.invalid("app_name", "must be letters, digits, '_' and '-' (it names directories and services)", got: appName)
         }
         var app = AppConfig(
-            directory: directory, appName: appName, launch: try AppLaunchReader(production, directory: directory).launch())
+            directory: directory, appName: appName, launch: try AppLaunchReader(production, directory: directory).launch(warnings: &warnings))
         for key in production.section?.keyOrder ?? [] {
             if key.hasPrefix("service.") {
                 let name = String(key.dropFirst("service.".count))
