@@ -183,7 +183,7 @@ struct NodeInventoryCleanTests {
     func phpRunsItsOwnFPM() {
         let record = InstanceRecord(name: "site.2026-11-25_001", app: "site", port: 20006, launch: .php(runner: "site/runner.php", root: "site"))
         #expect(InstanceProcess(paths: paths).serveCommand(record) == [
-            "/usr/sbin/php-fpm8.2", "--nodaemonize", "--fpm-config", "/scratch/var/tmp/silverlining/site.2026-11-25_001/.silverlining-php-fpm.conf",
+            "/usr/sbin/php-fpm8.2", "--nodaemonize", "--force-stderr", "--fpm-config", "/scratch/var/tmp/silverlining/site.2026-11-25_001/.silverlining-php-fpm.conf",
         ])
     }
 

@@ -46,7 +46,7 @@ public struct InstanceProcess: Sendable {
                 "--access-logfile", "-", "--chdir", registry.instanceDirectory(record.name), "silverlining_wsgi:application",
             ]
         case .php:
-            [PHPRuntime.fpmProgram, "--nodaemonize", "--fpm-config", fpmConfigurationPath(record.name)]
+            [PHPRuntime.fpmProgram, "--nodaemonize", "--force-stderr", "--fpm-config", fpmConfigurationPath(record.name)]
         case .command(let command):
             ["/bin/sh", "-c", command]
         }

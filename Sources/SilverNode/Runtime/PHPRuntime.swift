@@ -19,7 +19,9 @@ public enum PHPRuntime {
         ; Written by silver-node when \(instance) starts; read once, by its PHP-FPM master.
         [global]
         daemonize = no
-        error_log = /proc/self/fd/2
+        ; The master logs to its standard error, the instance's log (--force-stderr), which
+        ; the app's user cannot open again by name; it still opens error_log, so: /dev/null.
+        error_log = /dev/null
         log_limit = 8192
 
         [\(instance)]
@@ -38,6 +40,7 @@ public enum PHPRuntime {
         ; Silver Lining's PHP 5 had short tags on, and its apps (and examples) open with <?.
         php_admin_flag[short_open_tag] = on
         php_admin_flag[log_errors] = on
+        ; A worker's standard error is a pipe to the master (catch_workers_output).
         php_admin_value[error_log] = /proc/self/fd/2
         php_admin_value[sys_temp_dir] = \(temporaryDirectory)
         php_admin_value[upload_tmp_dir] = \(temporaryDirectory)
