@@ -58,6 +58,7 @@ struct Update: AsyncParsableCommand {
                 location = target
             }
             let session = try options.open(nodesetFile)
+            for warning in app.warnings { session.console.diagnostic(warning) }
             var update = SilverLining.Update(session: session, app: app)
             update.location = location
             update.configDirectory = config

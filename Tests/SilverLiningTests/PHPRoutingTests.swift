@@ -106,36 +106,17 @@ struct PHPRoutingTests {
             "site": RouterConfigurationTests.php("site.2026-11-25_001", port: responder.port, root: "site"),
             "forum": RouterConfigurationTests.php("forum.2026-11-25_002", port: responder.port, root: "public"),
         ]
-        let port = try BoundPort().port
-        let site = RouterConfiguration.render(settings, active: active)
-            .replacingOccurrences(of: "listen 80", with: "listen 127.0.0.1:\(port)")
-            .replacingOccurrences(of: "/var/www/", with: scratch.path + "/www/")
+        let site = RouterConfiguration.render(settings, active: active).replacingOccurrences(of: "/var/www/", with: scratch.path + "/www/")
         try scratch.write("www/site.2026-11-25_001/static/s.txt", "site static")
         try scratch.write("www/site.2026-11-25_001/site/style.css", "site css")
         try scratch.write("www/site.2026-11-25_001/site/index.php", "<?php $password = 'never served';")
         try scratch.write("www/forum.2026-11-25_002/public/logo.txt", "forum logo")
         try scratch.write("www/forum.2026-11-25_002/public/forum/logo.txt", "wrong: the location's prefix was kept")
         try scratch.write("www/forum.2026-11-25_002/public/post.php", "<?php $password = 'never served';")
-        let sitePath = try scratch.write("site.conf", site)
-        let conf = try scratch.write("nginx.conf", """
-            pid \(scratch.path)/nginx.pid;
-            error_log \(scratch.path)/error.log;
-            events {}
-            http {
-                access_log off; client_body_temp_path \(scratch.path)/body; proxy_temp_path \(scratch.path)/proxy;
-                fastcgi_temp_path \(scratch.path)/fastcgi; include \(sitePath);
-            }
-
-            """)
-        let nginx = try #require(ExternalCheck.find("nginx"))
-        let server = Task {
-            try await CommandRunner().run(Command(nginx, ["-p", scratch.path, "-c", conf, "-g", "daemon off; master_process off;"]))
-        }
-        defer { server.cancel() }
-        try await waitForListener(port)
-
+        let nginx = try await ScratchNginx.start(site: site, in: scratch)
+        defer { nginx.stop() }
         func get(_ path: String, headers: [String: String] = [:]) throws -> LocalHTTP.Response {
-            try LocalHTTP.get(port: port, path: path, host: "foobar.com", headers: headers, timeoutSeconds: 5).get()
+            try nginx.get(path, headers: headers)
         }
         for (path, body, instance) in [
             ("/s.txt", "site static", "site.2026-11-25_001"), ("/style.css", "site css", "site.2026-11-25_001"),

@@ -38,15 +38,14 @@ struct CompatNodeset {
 
     func host(_ label: String) -> String { "\(label).\(fixture.name).test" }
 
-    /// Creates and sets up the nodes, runs `body` with a session and the balancer's address,
-    /// then destroys the nodes whatever happened.
-    func run(_ body: (NodesetSession, String) async throws -> Void) async throws {
+    /// Creates and sets up the nodes, runs `body` with a session, the balancer's address and
+    /// what those commands printed, then destroys the nodes whatever happened.
+    func run(_ body: (NodesetSession, String, String) async throws -> Void) async throws {
         try await fixture.run(nodeset) { _ in
-            try await silver.check(["create-node", conf])
-            try await silver.check(["setup-node", conf])
+            let printed = try await silver.check(["create-node", conf]) + silver.check(["setup-node", conf])
             let session = try fixture.session(nodeset)
             let balancer = try #require(await session.store.all().first { $0.role == .balancer }).address
-            try await body(session, balancer)
+            try await body(session, balancer, printed)
         }
         #expect(LocalLeftovers.of(nodeset: fixture.name).isEmpty)
     }
