@@ -15,21 +15,34 @@ struct FastCGIResponder {
         let task = Task {
             try await CommandRunner().run(Command("python3", [Fixtures.path("fastcgi/responder.py"), String(port)]))
         }
-        try await waitForListener(port)
+        do {
+            try await waitForListener(port)
+        } catch {
+            task.cancel()
+            let result = try await task.value
+            Issue.record("the FastCGI responder did not listen on \(port): status \(result.status), \(result.errorText)")
+            throw error
+        }
         return FastCGIResponder(port: port, task: task)
     }
 
     func stop() { task.cancel() }
 }
 
-/// Polls until something listens on the loopback port (a server the test started).
-func waitForListener(_ port: Int, deadline: Duration = .seconds(10)) async throws {
+/// Polls until something listens on the loopback port (a server the test started). The
+/// deadline is generous: the whole unit suite runs at once on two shared cores.
+func waitForListener(_ port: Int, deadline: Duration = .seconds(60)) async throws {
     let clock = ContinuousClock()
     let end = clock.now.advanced(by: deadline)
     while LocalPorts.isFree(port) {
-        guard clock.now < end else { throw CommandError.notFound(program: "a server listening on \(port)") }
+        guard clock.now < end else { throw ListenerTimeout(port: port) }
         try await Task.sleep(for: .milliseconds(20))
     }
+}
+
+struct ListenerTimeout: Error, CustomStringConvertible {
+    var port: Int
+    var description: String { "nothing listened on 127.0.0.1:\(port) in time" }
 }
 
 func decodedVariables(_ body: String) throws -> [String: String] {
