@@ -13,7 +13,7 @@ public enum NodeLayout {
     /// One file per app naming its active instance.
     public static let activePointers = "/var/lib/silverlining/active"
     /// A deploy's `--config` directory, per instance.
-    public static let configs = "/var/lib/silverlining/config"
+    public static let configs = "/var/lib/silverlining/configs"
     /// Each instance's output.
     public static let appLogs = "/var/log/silverlining/apps"
     /// Each instance's `TEMP`, emptied on every update.

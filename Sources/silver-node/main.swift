@@ -27,7 +27,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         subcommands: [
             Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Soak.self, Query.self,
             Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
-            Remove.self, Secret.self,
+            Remove.self, Secret.self, AppSecret.self,
         ]
     )
 }
@@ -312,5 +312,16 @@ struct Secret: AsyncParsableCommand {
             let request = try AgentIO.readRequest(SecretRequest.self)
             try AgentIO.writeAnswer(try SecretStore(paths: root.paths).secret(named: request.name))
         }
+    }
+}
+
+struct AppSecret: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "app-secret", abstract: "Print the nodeset's secret kept on this app server, making it when asked.")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await answer(NodesetSecretRequest.self) { try NodesetSecretFile(paths: root.paths).handle($0) }
     }
 }

@@ -62,6 +62,7 @@ struct Update: AsyncParsableCommand {
             let app = try AppLoader.load(directory: appDirectory)
             let chosen = try await UpdateTarget.resolve(argument: target, location: location, app: app, home: SilverHome())
             let session = try options.open(chosen.nodesetFile)
+            for warning in app.warnings { session.console.diagnostic(warning) }
             var update = SilverLining.Update(session: session, app: app)
             update.location = chosen.location
             update.configDirectory = config

@@ -126,7 +126,7 @@ import Testing
             "SILVER_VERSION=silverlining/0.1",
             "SILVER_INSTANCE_NAME=blog.2026-11-25_001",
             "SILVER_APP_NAME=blog",
-            "SILVER_MATCH_PATH=/blog/",
+            "SILVER_MATCH_PATH=/blog",
             "SILVER_CANONICAL_HOSTNAME=foobar.com",
             "CONFIG_MYSQL_HOST=override.example",
             "CONFIG_MYSQL_DBNAME=blog",

@@ -189,7 +189,7 @@ import Testing
     let topology = SampleNodesets.foobarTopology
 
     func plan(_ node: String) -> NodePlan {
-        RolePlans.plan(for: SampleNodesets.record(topology, node), topology: topology)
+        RolePlans.plan(for: SampleNodesets.record(topology, node), topology: topology, appSecret: "s3cret")
     }
 
     @Test("every role starts from the base: topology file, firewall, hosts block, nftables")
@@ -221,8 +221,25 @@ import Testing
             RoutedLocation(hostname: "www.foobar.com", path: "/", app: "blog"),
         ]))
         #expect(plan.files.contains { $0.path == RouterConfiguration.settingsPath })
-        #expect(plan.absentFiles.map(\.path) == ["/etc/nginx/sites-enabled/default"])
+        #expect(plan.absentFiles.map(\.path) == ["/etc/nginx/sites-enabled/default", AppserverRole.formerWSGIWrapper])
         #expect(!plan.packages.contains("haproxy"))
+    }
+
+    @Test("an app server gets silver's Python loader, silversupport, PHP's master runner and the nodeset's secret")
+    func appserverRuntime() throws {
+        let plan = plan("app1.foobar.com")
+        #expect(plan.packages.contains("python3-pastedeploy"))
+        let paths = plan.files.map(\.path)
+        for file in ["silverlining_runner.py", "silverlining_wsgi.py", "silversupport/__init__.py", "silversupport/env.py", "silversupport/secret.py"] {
+            #expect(paths.contains(AppRuntime.pythonDirectory + "/" + file), "\(file)")
+        }
+        #expect(paths.contains(AppRuntime.phpMasterRunner) && paths.contains(AppRuntime.phpFunctions))
+        let secret = try #require(plan.files.first { $0.path == AppRuntime.secretPath })
+        #expect(secret.content == "s3cret" && secret.mode == 0o640 && secret.owner == "root" && secret.group == "www-data")
+        let mask = try #require(plan.files.first { $0.path == "/etc/systemd/system/php8.2-fpm.service" })
+        #expect(mask.content.isEmpty, "an empty unit file masks Debian's own PHP-FPM service")
+        #expect(!self.plan("balancer.foobar.com").files.contains { $0.content.contains("s3cret") })
+        #expect(!self.plan("mysql1.foobar.com").files.contains { $0.content.contains("s3cret") })
     }
 
     @Test("the balancer gets HAProxy, checked before it is reloaded")
@@ -253,6 +270,6 @@ import Testing
     @Test("a service silver does not run on a node of its own gets the base only")
     func unknownService() {
         let node = NodeRecord(name: "cache1", role: .service("redis"), address: "10.0.0.9", providerID: "c")
-        #expect(RolePlans.plan(for: node, topology: topology) == BaseRole.plan(for: node, topology: topology))
+        #expect(RolePlans.plan(for: node, topology: topology, appSecret: "s3cret") == BaseRole.plan(for: node, topology: topology))
     }
 }

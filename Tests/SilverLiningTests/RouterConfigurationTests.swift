@@ -11,6 +11,12 @@ import Testing
             writableRoot: writableRoot)
     }
 
+    static func php(_ name: String, port: Int, root: String?, writableRoot: Bool = false) -> InstanceRecord {
+        InstanceRecord(
+            name: name, app: String(name.prefix { $0 != "." }), port: port, launch: .php(runner: "site/runner.php", root: root),
+            writableRoot: writableRoot)
+    }
+
     static let blog = instance("blog.2026-11-25_001", port: 20000)
     static let wiki = instance("wiki.2026-11-24_003", port: 20001)
 
@@ -32,6 +38,14 @@ import Testing
         (
             "router/two-apps-one-host.conf", settings([("foobar.com", "/", "blog"), ("foobar.com", "/wiki", "wiki")]),
             ["blog": blog, "wiki": wiki]
+        ),
+        (
+            "router/php.conf", settings([("foobar.com", "/", "site"), ("foobar.com", "/forum/", "forum"), ("foobar.com", "/info/", "info")]),
+            [
+                "site": php("site.2026-11-25_001", port: 20002, root: "site"),
+                "forum": php("forum.2026-11-25_002", port: 20003, root: "public", writableRoot: true),
+                "info": php("info.2026-11-25_001", port: 20004, root: nil),
+            ]
         ),
         (
             "router/two-hostnames.conf",
@@ -74,9 +88,7 @@ import Testing
     func nginxServesInOrder() async throws {
         let scratch = try ScratchDirectory()
         let example = try #require(Self.cases.first { $0.golden == "router/writable-root.conf" })
-        let port = try BoundPort().port  // released at once, for nginx to take
         let site = RouterConfiguration.render(example.settings, active: example.active)
-            .replacingOccurrences(of: "listen 80", with: "listen 127.0.0.1:\(port)")
             .replacingOccurrences(of: "/var/www/", with: scratch.path + "/www/")
             .replacingOccurrences(of: "/var/lib/silverlining/", with: scratch.path + "/lib/")
         try scratch.write("www/blog.2026-11-25_001/static/s.txt", "blog static")
@@ -84,42 +96,19 @@ import Testing
         try scratch.write("www/wiki.2026-11-24_003/static/s.txt", "wiki static")
         try scratch.write("lib/writable-roots/wiki/w.txt", "wiki writable")
         try scratch.write("lib/writable-roots/wiki/wiki/w.txt", "wrong: the location's prefix was kept")
-        let sitePath = try scratch.write("site.conf", site)
-        let conf = try scratch.write("nginx.conf", """
-            pid \(scratch.path)/nginx.pid;
-            error_log \(scratch.path)/error.log;
-            events {}
-            http { access_log off; client_body_temp_path \(scratch.path)/body; proxy_temp_path \(scratch.path)/proxy; include \(sitePath); }
-
-            """)
-        let nginx = try #require(ExternalCheck.find("nginx"))
-        // Cancelling the task kills nginx.
-        let server = Task {
-            try await CommandRunner().run(Command(nginx, ["-p", scratch.path, "-c", conf, "-g", "daemon off; master_process off;"]))
-        }
-        defer { server.cancel() }
-
-        func get(_ path: String) async throws -> LocalHTTP.Response {
-            let clock = ContinuousClock()
-            let deadline = clock.now.advanced(by: .seconds(10))
-            while true {
-                if case .success(let response) = LocalHTTP.get(port: port, path: path, host: "foobar.com", timeoutSeconds: 5) {
-                    return response
-                }
-                guard clock.now < deadline else { throw CommandError.notFound(program: "nginx listening on \(port)") }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
+        let nginx = try await ScratchNginx.start(site: site, in: scratch)
+        defer { nginx.stop() }
+        func get(_ path: String) throws -> LocalHTTP.Response { try nginx.get(path) }
         for (path, body, instance) in [
             ("/s.txt", "blog static", "blog.2026-11-25_001"), ("/w.txt", "blog writable", "blog.2026-11-25_001"),
             ("/wiki/s.txt", "wiki static", "wiki.2026-11-24_003"), ("/wiki/w.txt", "wiki writable", "wiki.2026-11-24_003"),
         ] {
-            let response = try await get(path)
+            let response = try get(path)
             #expect(response.status == 200 && response.body == body, "\(path): \(response.status) \(response.body)")
             #expect(response.header(RouterConfiguration.instanceHeader) == instance, "\(path)")
         }
         for (path, instance) in [("/app", "blog.2026-11-25_001"), ("/wiki/app", "wiki.2026-11-24_003")] {
-            let response = try await get(path)
+            let response = try get(path)
             #expect(response.header(RouterConfiguration.instanceHeader) == instance, "\(path) goes to the app")
             #expect(!response.body.contains("static") && !response.body.contains("writable"), "\(path)")
         }

@@ -166,8 +166,44 @@ struct NodeInventoryCleanTests {
         let variables = [EnvironmentVariable(name: "PORT", value: "20005"), EnvironmentVariable(name: "PATH", value: "/opt/bin")]
         try root.write("/var/lib/silverlining/instances/x.2026-11-25_001.env", String(decoding: try JSONEncoder().encode(variables), as: UTF8.self))
         let environment = try InstanceProcess(paths: root.paths).environment("x.2026-11-25_001")
-        #expect(environment == ["PATH": "/opt/bin", "LANG": "C.UTF-8", "HOME": "/var/www", "PYTHONUNBUFFERED": "1", "PORT": "20005"])
+        #expect(environment == [
+            "PATH": "/opt/bin", "LANG": "C.UTF-8", "HOME": "/var/www", "PYTHONUNBUFFERED": "1", "PORT": "20005",
+            "PYTHONPATH": AppRuntime.pythonDirectory,
+        ])
         #expect(throws: AgentError.self) { try InstanceProcess(paths: root.paths).environment("missing") }
+    }
+
+    @Test("silversupport stays importable when the app sets its own PYTHONPATH")
+    func appPythonPath() throws {
+        let root = try TemporaryRoot()
+        let variables = [EnvironmentVariable(name: "PYTHONPATH", value: "/var/www/x/src")]
+        try root.write("/var/lib/silverlining/instances/x.2026-11-25_001.env", String(decoding: try JSONEncoder().encode(variables), as: UTF8.self))
+        let environment = try InstanceProcess(paths: root.paths).environment("x.2026-11-25_001")
+        #expect(environment["PYTHONPATH"] == AppRuntime.pythonDirectory + ":/var/www/x/src")
+    }
+
+    @Test("a PHP instance is a PHP-FPM master of its own, configured beside its TEMP")
+    func phpRunsItsOwnFPM() {
+        let record = InstanceRecord(name: "site.2026-11-25_001", app: "site", port: 20006, launch: .php(runner: "site/runner.php", root: "site"))
+        #expect(InstanceProcess(paths: paths).serveCommand(record) == [
+            "/usr/sbin/php-fpm8.2", "--nodaemonize", "--force-stderr", "--fpm-config", "/scratch/var/tmp/silverlining/site.2026-11-25_001/.silverlining-php-fpm.conf",
+        ])
+    }
+
+    @Test("the FPM pool listens on the instance's loopback port and hands workers the environment, holding no secret itself")
+    func fpmConfiguration() {
+        let text = PHPRuntime.fpmConfiguration(
+            instance: "site.2026-11-25_001", port: 20006, directory: "/var/www/site.2026-11-25_001",
+            temporaryDirectory: "/var/tmp/silverlining/site.2026-11-25_001")
+        for line in [
+            "[site.2026-11-25_001]", "listen = 127.0.0.1:20006", "clear_env = no", "chdir = /var/www/site.2026-11-25_001",
+            "daemonize = no", "security.limit_extensions = .php", "php_admin_flag[short_open_tag] = on",
+            "php_admin_value[sys_temp_dir] = /var/tmp/silverlining/site.2026-11-25_001",
+        ] {
+            #expect(text.split(separator: "\n").contains(Substring(line)), "\(line)")
+        }
+        #expect(!text.contains("env["), "the environment is inherited, never written into the file")
+        #expect(!text.contains("user ="), "the master already runs as the app's user")
     }
 }
 

@@ -30,10 +30,16 @@ public enum AppLoader {
         guard ValueSyntax.isSafeIdentifier(appName) else {
             throw production.invalid("app_name", "must be letters, digits, '_' and '-' (it names directories and services)", got: appName)
         }
-        var app = AppConfig(directory: directory, appName: appName, launch: try launch(production, directory: directory))
+        var app = AppConfig(
+            directory: directory, appName: appName, launch: try AppLaunchReader(production, directory: directory).launch(warnings: &warnings))
         for key in production.section?.keyOrder ?? [] {
             if key.hasPrefix("service.") {
                 let name = String(key.dropFirst("service.".count))
+                // Silver Lining's marker for PHP apps; the runner already says so.
+                if name == "php" { continue }
+                if let retired = RetiredService(rawValue: name) {
+                    throw production.error(key, retired.refusal, hint: retired.hint)
+                }
                 guard ServiceKind(rawValue: name) != nil else {
                     let known = ServiceKind.allCases.map(\.rawValue)
                     throw production.error(key, "unknown service \"\(name)\"", hint: DidYouMean.hint(for: name, among: known, listing: "services"))
@@ -47,10 +53,15 @@ public enum AppLoader {
                 app.environment.append(EnvironmentVariable(name: name, value: try production.string(key) ?? ""))
             }
         }
+        let compatibility = SilverLiningKeys(production, directory: directory)
         app.updateFetch = try updateFetch(production)
-        app.packages = try packages(production)
-        app.defaultLocation = try production.nonEmptyString("default_location")
+        app.packages = try compatibility.portedPackages(try packages(production), warnings: &warnings)
+        app.packageInstallScripts = try compatibility.scripts("package_install_script")
+        app.afterInstallScripts = try compatibility.scripts("after_install_script")
+        app.deploymentConfig = try compatibility.deploymentConfig()
+        app.defaultLocation = try compatibility.defaultLocation(warnings: &warnings)
         app.configTemplate = try production.nonEmptyString("config.template")
+        compatibility.warnAboutIgnoredKeys(launch: app.launch, warnings: &warnings)
         if let healthCheck = try production.nonEmptyString("health_check") {
             guard ValueSyntax.isRequestPath(healthCheck) else {
                 throw production.invalid("health_check", "must be a path starting with /, with %-escapes for spaces and other characters", got: healthCheck)
@@ -58,40 +69,13 @@ public enum AppLoader {
             app.healthCheck = healthCheck
         }
         if let directory = try production.nonEmptyString("static") {
-            let parts = directory.split(separator: "/")
-            guard !directory.hasPrefix("/"), !parts.contains(".."), !directory.contains(where: \.isWhitespace) else {
+            guard AppPath.isInside(directory) else {
                 throw production.invalid("static", "must be a directory inside the app directory", got: directory)
             }
             app.staticDirectory = directory
         }
         app.warnings = warnings
         return app
-    }
-
-    /// Exactly one of `runner` (a Python WSGI file, as in Silver Lining) or `command`.
-    private static func launch(_ production: SectionReader, directory: String) throws(ConfigError) -> AppConfig.Launch {
-        let runner = try production.nonEmptyString("runner")
-        let command = try production.nonEmptyString("command")
-        switch (runner, command) {
-        case (nil, nil):
-            throw production.error(nil, "app.ini says neither runner nor command",
-                hint: "runner = app.py for a WSGI app, or command = PROGRAM for anything that listens on $PORT")
-        case (.some, .some):
-            let later = [production.location(of: "runner"), production.location(of: "command")].max { ($0.line ?? 0) < ($1.line ?? 0) }
-            throw production.error(nil, "give runner or command, not both", at: later)
-        case (let runner?, nil):
-            guard runner.hasSuffix(".py") else {
-                throw production.invalid("runner", "must be a .py file defining a WSGI application", got: runner,
-                    hint: "for any other program use command = ... (it must listen on $PORT)")
-            }
-            let file = (directory as NSString).appendingPathComponent(runner)
-            guard FileManager.default.fileExists(atPath: file) else {
-                throw production.error("runner", "no such file \(ValueSyntax.quoted(file))", hint: "runner is relative to the app directory")
-            }
-            return .wsgi(runner: runner)
-        case (nil, let command?):
-            return .command(command)
-        }
     }
 
     /// Paths requested after activation; a `script:CMD` line is one entry however many words.

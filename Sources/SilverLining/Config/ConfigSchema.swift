@@ -61,7 +61,10 @@ struct ConfigSchema: Sendable {
             keys: [
                 "app_name": .single, "runner": .single, "command": .single, "update_fetch": .list,
                 "packages": .list, "default_location": .single, "health_check": .single, "static": .single,
-                "config.template": .single,
+                // Silver Lining's keys (silversupport/appconfig.py), old names included.
+                "platform": .single, "php_root": .single, "package_install_script": .list, "after_install_script": .list,
+                "config.required": .single, "config.checker": .single, "config.default": .single, "config.template": .single,
+                "version": .single, "default_host": .single, "default_hostname": .single,
             ],
             prefixes: ["service.", "env."]
         )

@@ -11,9 +11,14 @@ public enum InstanceEnvironment {
             EnvironmentVariable(name: "SILVER_VERSION", value: version),
             EnvironmentVariable(name: "SILVER_INSTANCE_NAME", value: instance),
             EnvironmentVariable(name: "SILVER_APP_NAME", value: app.appName),
-            EnvironmentVariable(name: "SILVER_MATCH_PATH", value: target.primary.path),
+            EnvironmentVariable(name: "SILVER_MATCH_PATH", value: matchPath(target.primary.path)),
             EnvironmentVariable(name: "SILVER_CANONICAL_HOSTNAME", value: target.canonicalHostname),
         ]
         return EnvironmentVariable.merged(silver + services + app.environment)
+    }
+
+    /// As Silver Lining's docs give it: `/blog` for an app at `site.example.com/blog/`, `/` at the root.
+    static func matchPath(_ path: String) -> String {
+        path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
     }
 }

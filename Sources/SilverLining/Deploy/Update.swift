@@ -85,7 +85,7 @@ public struct Update: Sendable {
         transport.staging = AgentTransport.Staging(
             upload: InstanceUpload(ssh: session.ssh, app: app, configDirectory: configDirectory),
             install: InstallRequest(
-                record: record, packages: app.packages,
+                record: record, packages: app.appServerPackages,
                 environment: InstanceEnvironment.variables(instance: instance, app: app, target: target, services: serviceEnvironment),
                 host: target.canonicalHostname, withConfig: configDirectory != nil),
             directories: preludes[0].uploads,
@@ -106,6 +106,7 @@ extension AppConfig.Launch {
     var instanceLaunch: InstanceLaunch {
         switch self {
         case .wsgi(let runner): .wsgi(runner: runner)
+        case .php(let runner, let root): .php(runner: runner, root: root)
         case .command(let command): .command(command)
         }
     }

@@ -2,8 +2,13 @@
 public struct AppConfig: Sendable, Encodable {
     /// How the app's process is started.
     public enum Launch: Sendable, Equatable, Encodable {
-        /// A Python file defining a WSGI `application`, served by gunicorn (Silver Lining's `runner`).
+        /// Silver Lining's Python `runner`, served by gunicorn: `main.py` (its `application`),
+        /// `main.py#name` (another object), `production.ini` or `config.ini#name` (Paste
+        /// Deploy). The `#name` part is kept in the string; the app server's loader splits it.
         case wsgi(runner: String)
+        /// `platform = php`: every dynamic request goes through `runner` (a `.php` file in the
+        /// app); files under `phpRoot` that are not `.php` are served directly.
+        case php(runner: String, phpRoot: String?)
         /// Any program that listens on `$PORT`, run through `/bin/sh -c` in the instance directory.
         case command(String)
     }
@@ -18,6 +23,13 @@ public struct AppConfig: Sendable, Encodable {
     public var updateFetch: [String]
     /// Debian packages the app needs on its app servers.
     public var packages: [String]
+    /// Scripts in the app run as root on each app server before `packages` are installed
+    /// (`package_install_script`, e.g. to add an apt source) and after (`after_install_script`),
+    /// relative to the app directory.
+    public var packageInstallScripts: [String]
+    public var afterInstallScripts: [String]
+    /// `config.*`: the deployment configuration the app asks for.
+    public var deploymentConfig: DeploymentConfig
     public var defaultLocation: String?
     /// `config.template`: the directory `silver create-config` copies, relative to `directory`.
     public var configTemplate: String?
@@ -32,9 +44,10 @@ public struct AppConfig: Sendable, Encodable {
 
     public init(
         directory: String, appName: String, launch: Launch, services: [String: String] = [:],
-        updateFetch: [String] = [], packages: [String] = [], defaultLocation: String? = nil,
-        healthCheck: String = "/", environment: [EnvironmentVariable] = [], staticDirectory: String = "static",
-        warnings: [String] = []
+        updateFetch: [String] = [], packages: [String] = [], packageInstallScripts: [String] = [],
+        afterInstallScripts: [String] = [], deploymentConfig: DeploymentConfig = DeploymentConfig(),
+        defaultLocation: String? = nil, healthCheck: String = "/", environment: [EnvironmentVariable] = [],
+        staticDirectory: String = "static", warnings: [String] = []
     ) {
         self.directory = directory
         self.appName = appName
@@ -42,10 +55,38 @@ public struct AppConfig: Sendable, Encodable {
         self.services = services
         self.updateFetch = updateFetch
         self.packages = packages
+        self.packageInstallScripts = packageInstallScripts
+        self.afterInstallScripts = afterInstallScripts
+        self.deploymentConfig = deploymentConfig
         self.defaultLocation = defaultLocation
         self.healthCheck = healthCheck
         self.environment = environment
         self.staticDirectory = staticDirectory
         self.warnings = warnings
+    }
+}
+
+/// Silver Lining's `config.required`, `config.default`, `config.checker` and `config.template`.
+public struct DeploymentConfig: Sendable, Equatable, Encodable {
+    /// An update must have a configuration: uploaded now or earlier, or `defaultDirectory`.
+    public var required: Bool
+    /// `module:function`, called with the configuration directory in the new instance's
+    /// environment before any node switches; an exception stops the update.
+    public var checker: String?
+    /// A directory in the app used as `SILVER_APP_CONFIG` when none was ever uploaded.
+    public var defaultDirectory: String?
+    /// A directory in the app that `create-config` copies (with `.tmpl` files filled in).
+    public var templateDirectory: String?
+
+    enum CodingKeys: String, CodingKey {
+        case required, checker
+        case defaultDirectory = "default", templateDirectory = "template"
+    }
+
+    public init(required: Bool = false, checker: String? = nil, defaultDirectory: String? = nil, templateDirectory: String? = nil) {
+        self.required = required
+        self.checker = checker
+        self.defaultDirectory = defaultDirectory
+        self.templateDirectory = templateDirectory
     }
 }

@@ -1,50 +1,50 @@
 import Foundation
 
 /// What an app server gets on top of the base: nginx as the local router from locations to
-/// active instances, the systemd template that runs instances, gunicorn for WSGI apps, and
-/// the directories apps live in.
+/// active instances, the systemd template that runs instances, gunicorn and silver's Python
+/// loader, PHP's master runner, `silversupport`, the nodeset's secret, and the directories
+/// apps live in.
 public enum AppserverRole {
-    public static let wsgiWrapperPath = NodeLayout.libraries + "/silverlining_wsgi.py"
+    /// Where nodes set up by earlier versions of silver kept the Python loader.
+    static let formerWSGIWrapper = NodeLayout.libraries + "/silverlining_wsgi.py"
 
-    public static func plan(for node: NodeRecord, topology: Topology) -> NodePlan {
+    /// - Parameter appSecret: the nodeset's secret (`NodesetSecret`), the same for every
+    ///   app server; written readable by root and the apps only.
+    public static func plan(for node: NodeRecord, topology: Topology, appSecret: String) -> NodePlan {
         let nodeset = topology.nodeset
         let router = RouterSettings(locations: nodeset.locations.map {
             RoutedLocation(hostname: $0.hostname, path: $0.path, app: $0.appName)
         })
+        let python = AppRuntime.pythonDirectory
         return NodePlan(
-            packages: ["nginx-light", "gunicorn", "python3"],
-            directories: NodeLayout.appserverDirectories,
+            packages: ["nginx-light", "gunicorn", "python3", "python3-pastedeploy"],
+            directories: NodeLayout.appserverDirectories + [
+                PlannedDirectory(python),
+                PlannedDirectory(python + "/silversupport"),
+                PlannedDirectory(AppRuntime.phpDirectory),
+            ],
             files: [
                 PlannedFile(NodeLayout.instanceUnitPath, content: NodeLayout.instanceUnit, then: [.run(["systemctl", "daemon-reload"])]),
-                PlannedFile(wsgiWrapperPath, content: wsgiWrapper),
+                // An empty unit file masks Debian's own PHP-FPM service before php8.2-fpm is
+                // installed for a PHP app: each instance runs a PHP-FPM master of its own.
+                PlannedFile("/etc/systemd/system/\(PHPRuntime.systemService)", content: "", then: [.run(["systemctl", "daemon-reload"])]),
+                PlannedFile(python + "/silverlining_runner.py", content: PythonRunnerSource.runner),
+                PlannedFile(python + "/silverlining_wsgi.py", content: PythonRunnerSource.wsgi),
+                PlannedFile(python + "/silversupport/__init__.py", content: SilverSupportSource.initFile),
+                PlannedFile(python + "/silversupport/env.py", content: SilverSupportSource.env),
+                PlannedFile(python + "/silversupport/secret.py", content: SilverSupportSource.secret),
+                PlannedFile(AppRuntime.phpMasterRunner, content: PHPRunnerSource.masterRunner),
+                PlannedFile(AppRuntime.phpFunctions, content: PHPRunnerSource.functions),
+                PlannedFile(AppRuntime.secretPath, content: appSecret, mode: 0o640, group: NodeLayout.appUser),
                 PlannedFile(RouterConfiguration.settingsPath, content: router.json),
             ],
-            absentFiles: [PlannedAbsence("/etc/nginx/sites-enabled/default", then: [.reload(unit: "nginx")])],
+            absentFiles: [
+                PlannedAbsence("/etc/nginx/sites-enabled/default", then: [.reload(unit: "nginx")]),
+                PlannedAbsence(formerWSGIWrapper),
+            ],
             services: ["nginx"],
             router: router)
     }
-
-    /// Loads a Silver Lining `runner` file and marks silver's own update requests in the WSGI
-    /// environment (`environ['silverlining.update']`), as Silver Lining did. The header it
-    /// reads cannot come from outside: nginx clears it on every request it forwards.
-    static let wsgiWrapper = """
-        # Written by silver setup-node; changes here are replaced.
-        import os
-        import runpy
-        import sys
-
-        _runner = os.environ["SILVER_RUNNER"]
-        sys.path.insert(0, os.path.dirname(os.path.abspath(_runner)))
-        _app = runpy.run_path(_runner, run_name="silverlining_runner")["application"]
-        _header = "HTTP_\(RouterConfiguration.updateHeader.uppercased().replacingOccurrences(of: "-", with: "_"))"
-
-
-        def application(environ, start_response):
-            if environ.pop(_header, None):
-                environ["silverlining.update"] = True
-            return _app(environ, start_response)
-
-        """
 }
 
 extension Encodable {

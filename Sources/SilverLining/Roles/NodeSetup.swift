@@ -22,8 +22,10 @@ public struct NodeSetup: Sendable {
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
         let console = session.console
         let dryRun = dryRun
+        let appSecret = try await NodesetSecret(agent: agent, console: console)
+            .obtain(appServers: topology.nodes(in: .appserver), parallel: session.parallel, dryRun: dryRun)
         let outcomes = try await forEachOrThrow(topology.nodes, parallel: session.parallel, name: \.name) { node in
-            let plan = RolePlans.plan(for: node, topology: topology)
+            let plan = RolePlans.plan(for: node, topology: topology, appSecret: appSecret)
             let report = try await agent.call(
                 "apply", dryRun ? ["--dry-run"] : [], request: plan, on: node.reach, as: ApplyReport.self, console: console)
             if report.changes.isEmpty {

@@ -144,8 +144,14 @@ public struct MySQLService: AppService {
 
     static let characterSet = "CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
 
+    /// With `CONFIG_MYSQL_USERNAME` beside `CONFIG_MYSQL_USER`: Silver Lining's docs name the
+    /// one, its source set the other, and apps were written against both.
     static func environment(database: String, user: String, password: String, host: String, port: Int) -> [EnvironmentVariable] {
-        DatabaseURL(scheme: "mysql", user: user, password: password, host: host, port: port, database: database).environment(prefix: "MYSQL")
+        var variables = DatabaseURL(scheme: "mysql", user: user, password: password, host: host, port: port, database: database)
+            .environment(prefix: "MYSQL")
+        let index = (variables.firstIndex { $0.name == "CONFIG_MYSQL_USER" } ?? 0) + 1
+        variables.insert(EnvironmentVariable(name: "CONFIG_MYSQL_USERNAME", value: user), at: index)
+        return variables
     }
 
     /// A MariaDB string literal: backslashes and quotes escaped (MariaDB treats `\` as an

@@ -85,7 +85,7 @@ public struct HealthCheck: Sendable {
     }
 
     public func check(_ record: InstanceRecord, host: String) -> Result<LocalHTTP.Response, AgentError> {
-        LocalHTTP.get(port: record.port, path: record.healthCheck, host: host, timeoutSeconds: 10)
+        InstanceProbe.get(record, path: record.healthCheck, host: host, timeoutSeconds: 10)
     }
 
     /// Polls the health check until it passes, the instance's process exits, or `deadline`.

@@ -33,6 +33,10 @@ public struct InstanceProcess: Sendable {
             "PYTHONUNBUFFERED": "1",
         ]
         for variable in try variables(name) { environment[variable.name] = variable.value }
+        // silversupport and silver's loader are importable by every Python program an
+        // instance runs: its server, `silver run`, `script:` fetches, the config checker.
+        environment["PYTHONPATH"] = ([AppRuntime.pythonDirectory] + (environment["PYTHONPATH"].map { [$0] } ?? []))
+            .joined(separator: ":")
         return environment
     }
 
@@ -51,19 +55,43 @@ public struct InstanceProcess: Sendable {
                 Self.gunicorn, "--bind", "127.0.0.1:\(record.port)", "--workers", "2", "--graceful-timeout", "25",
                 "--access-logfile", "-", "--chdir", registry.instanceDirectory(record.name), "silverlining_wsgi:application",
             ]
+        case .php:
+            [PHPRuntime.fpmProgram, "--nodaemonize", "--force-stderr", "--fpm-config", fpmConfigurationPath(record.name)]
         case .command(let command):
             ["/bin/sh", "-c", command]
         }
     }
 
+    /// Beside the instance's TEMP, which only the app's user may enter.
+    func fpmConfigurationPath(_ name: String) -> String {
+        paths.path(NodeLayout.temporaryDirectory(name)) + "/.silverlining-php-fpm.conf"
+    }
+
     public func serve(_ name: String) throws -> Never {
         guard let record = registry.record(name) else { throw AgentError.failed("no instance \(name) on this node") }
         var environment = try environment(name)
-        if case .wsgi(let runner) = record.launch {
-            environment["SILVER_RUNNER"] = registry.instanceDirectory(name) + "/" + runner
-            environment["PYTHONPATH"] = NodeLayout.libraries
+        let directory = registry.instanceDirectory(name)
+        switch record.launch {
+        case .wsgi(let runner):
+            environment["SILVER_RUNNER"] = directory + "/" + runner
+        case .php(let runner, let root):
+            // What the master runner reads from $_SERVER to find the app's runner and php_root.
+            environment["SILVER_INSTANCE_DIR"] = directory
+            environment["SILVER_RUNNER"] = runner
+            environment["SILVER_PHP_ROOT"] = root ?? ""
+            try writeFPMConfiguration(record)
+        case .command:
+            break
         }
-        try execute(serveCommand(record), environment: environment, directory: registry.instanceDirectory(name), asAppUser: false)
+        try execute(serveCommand(record), environment: environment, directory: directory, asAppUser: false)
+    }
+
+    /// Written by the instance's own process (the app's user), where only it can read.
+    func writeFPMConfiguration(_ record: InstanceRecord) throws {
+        let temporary = paths.path(NodeLayout.temporaryDirectory(record.name))
+        let text = PHPRuntime.fpmConfiguration(
+            instance: record.name, port: record.port, directory: registry.instanceDirectory(record.name), temporaryDirectory: temporary)
+        try FileSystem.writeAtomically(fpmConfigurationPath(record.name), bytes: Array(text.utf8), mode: 0o600, uid: getuid(), gid: getgid())
     }
 
     /// Runs `command` as the app's user in the instance's directory and environment.

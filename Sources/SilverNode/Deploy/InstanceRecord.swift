@@ -35,8 +35,12 @@ public struct InstanceRecord: Codable, Sendable, Equatable {
 }
 
 public enum InstanceLaunch: Codable, Sendable, Equatable {
-    /// A Python file defining a WSGI `application`, served by gunicorn.
+    /// Silver Lining's Python runner (`main.py`, `main.py#name`, `config.ini#name`), loaded
+    /// by `PythonRunner` and served by gunicorn.
     case wsgi(runner: String)
+    /// A PHP app: a PHP-FPM master of its own listening on the port (FastCGI), every dynamic
+    /// request going through `runner`; files under `root` that are not `.php` are served by nginx.
+    case php(runner: String, root: String?)
     /// A shell command that listens on `$PORT`.
     case command(String)
 }

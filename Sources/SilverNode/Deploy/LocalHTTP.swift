@@ -29,35 +29,13 @@ public enum LocalHTTP {
         else {
             return .failure(.failed("refusing a request whose path or headers would break its request line: \(path.debugDescription)"))
         }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return .failure(.system("socket", errno)) }
-        defer { close(fd) }
-        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else { return .failure(.system("connect to port \(port)", errno)) }
         var request = "GET \(path) HTTP/1.0\r\nHost: \(host)\r\nUser-Agent: silver-node\r\n"
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { request += "\(name): \(value)\r\n" }
         request += "\r\n"
-        let bytes = Array(request.utf8)
-        guard bytes.withUnsafeBytes({ send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count else {
-            return .failure(.system("send to port \(port)", errno))
-        }
-        var answer: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 16384)
-        while answer.count < 4 * 1024 * 1024 {
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if count < 0 && errno == EINTR { continue }
-            if count < 0 { return .failure(.system("read from port \(port)", errno)) }
-            if count == 0 { break }
-            answer += buffer[0..<count]
+        let answer: [UInt8]
+        switch LoopbackSocket.exchange(port: port, request: Array(request.utf8), timeoutSeconds: timeoutSeconds) {
+        case .success(let bytes): answer = bytes
+        case .failure(let error): return .failure(error)
         }
         return parse(answer).map { .success($0) } ?? .failure(.failed("port \(port) answered something that is not HTTP"))
     }

@@ -48,8 +48,8 @@ public struct NodeInventory: Sendable {
             for record in records where record.app == app {
                 let running = try await runner.run(Command("systemctl", ["is-active", "--quiet", NodeLayout.unit(record.name)])).succeeded
                 var health: Int?
-                if running && request.checkHealth, case .success(let response) = LocalHTTP.get(
-                    port: record.port, path: record.healthCheck, host: "localhost", timeoutSeconds: 5)
+                if running && request.checkHealth, case .success(let response) = InstanceProbe.get(
+                    record, path: record.healthCheck, host: "localhost", timeoutSeconds: 5)
                 {
                     health = response.status
                 }
@@ -98,8 +98,8 @@ public struct NodeInventory: Sendable {
     /// An `update_fetch` request, sent to the instance itself and marked as silver's own.
     public func fetch(_ request: FetchRequest) throws -> LocalHTTP.Response {
         guard let record = registry.record(request.instance) else { throw AgentError.failed("no instance \(request.instance) on this node") }
-        return try LocalHTTP.get(
-            port: record.port, path: request.path, host: request.host,
+        return try InstanceProbe.get(
+            record, path: request.path, host: request.host,
             headers: [RouterConfiguration.updateHeader: "1"], timeoutSeconds: 300
         ).get()
     }

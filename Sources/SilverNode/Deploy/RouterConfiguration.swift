@@ -72,8 +72,10 @@ public struct RouterConfiguration: Sendable {
             }
 
             """
-        for (index, location) in settings.locations.enumerated() where location.path != "/" {
-            if let instance = active[location.app], instance.writableRoot { out += writablePathMap(location, index: index) }
+        for (index, location) in settings.locations.enumerated() {
+            guard let instance = active[location.app] else { continue }
+            if location.path != "/" && (instance.writableRoot || instance.isPHP) { out += appPathMap(location, index: index) }
+            if instance.isPHP { out += PHPLocation.fileMap(location, index: index) }
         }
         var hostnames: [String] = []
         for location in settings.locations where !hostnames.contains(location.hostname) {
@@ -124,24 +126,34 @@ public struct RouterConfiguration: Sendable {
         let staticRoot = NodeLayout.instanceDirectory(instance.name) + "/" + instance.staticDirectory
         // A root location maps URLs onto static/ as they are; a deeper one strips its prefix.
         let staticLine = location.path == "/" ? "root \(staticRoot);" : "alias \(staticRoot)/;"
+        // Files are looked for in static/, the writable root, then a PHP app's php_root.
+        let writable = instance.writableRoot ? name + "_writable" : nil
+        let phpRoot = PHPLocation.serveRoot(instance) ? name + "_php_root" : nil
+        let next = [writable, phpRoot, name].compactMap { $0 }
         var out = """
                 # \(location.app): \(instance.name)
                 location \(location.path) {
                     \(staticLine)
                     add_header \(instanceHeader) \(instance.name) always;
-                    try_files $uri \(instance.writableRoot ? name + "_writable" : name);
+                    try_files $uri \(next[0]);
                 }
 
             """
-        if instance.writableRoot {
+        if let writable {
             out += """
-                    location \(name)_writable {
+                    location \(writable) {
                         root \(NodeLayout.writableRoots)/\(instance.app);
                         add_header \(instanceHeader) \(instance.name) always;
-                        try_files \(location.path == "/" ? "$uri" : writablePathVariable(index)) \(name);
+                        try_files \(location.path == "/" ? "$uri" : appPathVariable(index)) \(next[1]);
                     }
 
                 """
+        }
+        if let phpRoot {
+            out += PHPLocation.rootBlock(phpRoot, instance: instance, index: index, next: name)
+        }
+        if instance.isPHP {
+            return out + PHPLocation.runnerBlock(name, instance: instance, appPath: location.path == "/" ? "$uri" : appPathVariable(index))
         }
         out += """
                 location \(name) {
@@ -160,14 +172,15 @@ public struct RouterConfiguration: Sendable {
         return out
     }
 
-    /// The writable root, like `static/`, holds the app's URLs below its location, but a
-    /// named location cannot `alias`: a map strips the location's prefix from the URI instead.
-    static func writablePathMap(_ location: RoutedLocation, index: Int) -> String {
+    /// The path inside the app: the writable root and php_root, like `static/`, hold the
+    /// app's URLs below its location, and PHP's SCRIPT_NAME is that path, but a named
+    /// location cannot `alias`: a map strips the location's prefix from the URI instead.
+    static func appPathMap(_ location: RoutedLocation, index: Int) -> String {
         let prefix = String(location.path.dropLast()).map { "\\.^$|?*+()[]{}".contains($0) ? "\\\($0)" : "\($0)" }.joined()
-        return "\nmap $uri \(writablePathVariable(index)) {\n    \"~^\(prefix)(/.*)$\" $1;\n    default $uri;\n}\n"
+        return "\nmap $uri \(appPathVariable(index)) {\n    \"~^\(prefix)(/.*)$\" $1;\n    default $uri;\n}\n"
     }
 
-    static func writablePathVariable(_ index: Int) -> String { "$silverlining_writable_path_\(index)" }
+    static func appPathVariable(_ index: Int) -> String { "$silverlining_app_path_\(index)" }
 
     static func sanitized(_ app: String) -> String {
         String(app.map { $0.isLetter || $0.isNumber ? $0 : "_" })

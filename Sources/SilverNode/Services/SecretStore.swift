@@ -28,11 +28,16 @@ public struct SecretStore: Sendable {
             folder += "/" + part
             try ensurePrivateDirectory(folder)
         }
-        let path = folder + "/" + parts.last!
+        return try Self.keep(at: folder + "/" + parts.last!, name: name, mode: 0o600, gid: 0)
+    }
+
+    /// The secret in the file at `path`, made there the first time. Two callers asking at
+    /// once get the same secret: the file appears whole, by `link`, or not at all.
+    static func keep(at path: String, name: String, mode: mode_t, gid: gid_t, newline: Bool = true) throws -> SecretAnswer {
         if let existing = try read(path) { return SecretAnswer(value: existing, created: false) }
-        let value = Self.generate()
+        let value = generate()
         let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        try write(temporary, Array((value + "\n").utf8))
+        try write(temporary, Array((value + (newline ? "\n" : "")).utf8), mode: mode, gid: gid)
         defer { unlink(temporary) }
         if link(temporary, path) == 0 { return SecretAnswer(value: value, created: true) }
         guard errno == EEXIST, let existing = try read(path) else { throw AgentError.system("cannot keep the secret \(name)", errno) }
@@ -66,19 +71,19 @@ public struct SecretStore: Sendable {
         }
     }
 
-    private func read(_ path: String) throws -> String? {
+    static func read(_ path: String) throws -> String? {
         guard let bytes = FileSystem.read(path) else { return nil }
         let value = String(decoding: bytes, as: UTF8.self).trimmed
         guard !value.isEmpty else { throw AgentError.failed("\(path) is empty; remove it to make a new secret") }
         return value
     }
 
-    private func write(_ path: String, _ bytes: [UInt8]) throws {
+    private static func write(_ path: String, _ bytes: [UInt8], mode: mode_t, gid: gid_t) throws {
         let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AgentError.system("cannot write \(path)", errno) }
         defer { close(fd) }
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fchown(fd, 0, 0) == 0, fchmod(fd, 0o600) == 0, fsync(fd) == 0 else {
+        guard written == bytes.count, fchown(fd, 0, gid) == 0, fchmod(fd, mode) == 0, fsync(fd) == 0 else {
             throw AgentError.system("cannot write \(path)", errno)
         }
     }

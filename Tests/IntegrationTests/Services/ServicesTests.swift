@@ -22,7 +22,7 @@ struct ServicesTests {
         let postgis = try await PostgreSQLService.postgis.setUp(app: Self.app, placement: postgisPlacement, context: context)
 
         #expect(mysql.map(\.name) == [
-            "CONFIG_MYSQL_DBNAME", "CONFIG_MYSQL_USER", "CONFIG_MYSQL_PASSWORD", "CONFIG_MYSQL_HOST", "CONFIG_MYSQL_PORT",
+            "CONFIG_MYSQL_DBNAME", "CONFIG_MYSQL_USER", "CONFIG_MYSQL_USERNAME", "CONFIG_MYSQL_PASSWORD", "CONFIG_MYSQL_HOST", "CONFIG_MYSQL_PORT",
             "CONFIG_MYSQL_SQLALCHEMY", "DATABASE_URL",
         ])
         #expect(try Client.value("CONFIG_MYSQL_HOST", in: mysql) == mysqlNode.address)

@@ -106,11 +106,11 @@ import Testing
     @Test func setupNodeTakesServiceNodesPlansFromTheServices() {
         let topology = ServiceTopologies.make(appservers: 2, services: ["mysql": 1, "postgresql": 1])
         let mysqlNode = topology.nodes(in: .service("mysql"))[0]
-        let plan = RolePlans.plan(for: mysqlNode, topology: topology)
+        let plan = RolePlans.plan(for: mysqlNode, topology: topology, appSecret: "s3cret")
         #expect(plan.packages.contains("mariadb-server"))
         #expect(plan.services.contains("mariadb"))
         #expect(plan.files.contains { $0.path == MySQLService.configurationPath && $0.content.contains("bind-address = \(mysqlNode.address)") })
-        let pgPlan = RolePlans.plan(for: topology.nodes(in: .service("postgresql"))[0], topology: topology)
+        let pgPlan = RolePlans.plan(for: topology.nodes(in: .service("postgresql"))[0], topology: topology, appSecret: "s3cret")
         #expect(!pgPlan.packages.contains("postgresql-15-postgis-3"))
         #expect(pgPlan.files.contains { $0.path.hasSuffix("pg_hba.conf") && $0.content.contains("10.4.3.3/32") })
     }

@@ -15,6 +15,7 @@ import Testing
         #expect(ServiceEnvironmentReport.render(variables, reveal: false) == """
             CONFIG_MYSQL_DBNAME=blog
             CONFIG_MYSQL_USER=blog
+            CONFIG_MYSQL_USERNAME=blog
             CONFIG_MYSQL_PASSWORD=********
             CONFIG_MYSQL_HOST=10.0.0.5
             CONFIG_MYSQL_PORT=3306
@@ -38,7 +39,7 @@ import Testing
     @Test func jsonIsOneObjectOfNamesToValues() throws {
         let twice = variables + [EnvironmentVariable(name: "CONFIG_FILES", value: "/later")]
         let masked = try JSONDecoder().decode([String: String].self, from: Data(ServiceEnvironmentReport.json(twice, reveal: false).utf8))
-        #expect(masked.count == 10)
+        #expect(masked.count == Set(twice.map(\.name)).count)
         #expect(masked["CONFIG_MYSQL_PASSWORD"] == "********" && masked["API_SECRET_KEY"] == "********")
         #expect(masked["DATABASE_URL"] == "mysql://blog:********@10.0.0.5:3306/blog")
         #expect(masked["EMPTY_PASSWORD"] == "" && masked["CONFIG_FILES"] == "/later")

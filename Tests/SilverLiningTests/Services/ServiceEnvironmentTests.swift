@@ -8,6 +8,7 @@ import Testing
         #expect(variables == [
             EnvironmentVariable(name: "CONFIG_MYSQL_DBNAME", value: "blog"),
             EnvironmentVariable(name: "CONFIG_MYSQL_USER", value: "blog"),
+            EnvironmentVariable(name: "CONFIG_MYSQL_USERNAME", value: "blog"),
             EnvironmentVariable(name: "CONFIG_MYSQL_PASSWORD", value: "s3cret"),
             EnvironmentVariable(name: "CONFIG_MYSQL_HOST", value: "10.4.3.5"),
             EnvironmentVariable(name: "CONFIG_MYSQL_PORT", value: "3306"),

@@ -18,19 +18,25 @@ enum ExternalCheck {
         let scratch = try ScratchDirectory()
         defer { withExtendedLifetime(scratch) {} }
         let sitePath = try scratch.write("silverlining", site)
-        let conf = try scratch.write("nginx.conf", """
-            pid \(scratch.path)/nginx.pid;
-            error_log \(scratch.path)/error.log;
-            events {}
-            http {
-                access_log off;
-                client_body_temp_path \(scratch.path)/body;
-                proxy_temp_path \(scratch.path)/proxy;
-                include \(sitePath);
-            }
-
-            """)
+        let conf = try scratch.write("nginx.conf", nginxConfiguration(prefix: scratch.path, including: sitePath))
         return try await CommandRunner().run(Command(find("nginx") ?? "nginx", ["-t", "-q", "-p", scratch.path, "-c", conf]))
+    }
+
+    /// nginx's main file around a site file, with pid, logs and temporary paths under `prefix`.
+    static func nginxConfiguration(prefix: String, including sitePath: String) -> String {
+        """
+        pid \(prefix)/nginx.pid;
+        error_log \(prefix)/error.log;
+        events {}
+        http {
+            access_log off;
+            client_body_temp_path \(prefix)/body;
+            proxy_temp_path \(prefix)/proxy;
+            fastcgi_temp_path \(prefix)/fastcgi;
+            include \(sitePath);
+        }
+
+        """
     }
 
     static func haproxy(_ config: String) async throws -> CommandResult {
