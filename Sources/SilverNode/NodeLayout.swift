@@ -12,7 +12,7 @@ public enum NodeLayout {
     public static let records = "/var/lib/silverlining/instances"
     /// One file per app naming its active instance.
     public static let activePointers = "/var/lib/silverlining/active"
-    /// A deploy's `--config` directory, per instance.
+    /// Each app's deployment configuration (`update --config DIR`), kept until the next one.
     public static let configs = "/var/lib/silverlining/configs"
     /// Each instance's output.
     public static let appLogs = "/var/log/silverlining/apps"
@@ -35,7 +35,6 @@ public enum NodeLayout {
     public static func instanceDirectory(_ instance: String) -> String { instances + "/" + instance }
     public static func logFile(_ instance: String) -> String { appLogs + "/" + instance + ".log" }
     public static func temporaryDirectory(_ instance: String) -> String { temporary + "/" + instance }
-    public static func configDirectory(_ instance: String) -> String { configs + "/" + instance }
     /// The systemd unit that runs an instance, from the `instanceUnit` template.
     public static func unit(_ instance: String) -> String { "silver-app@\(instance).service" }
 

@@ -290,12 +290,15 @@ struct Logs: AsyncParsableCommand {
 struct Remove: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Stop and delete the named instances (never an active one).")
 
+    @Flag(help: "They never served: give back the deployment configuration their install replaced.")
+    var undoingDeploy = false
+
     @Argument var instances: [String]
 
     func run() async throws {
         try await agent {
             let inventory = NodeInventory()
-            for name in instances { try await inventory.remove(name) }
+            for name in instances { try await inventory.remove(name, undoingDeploy: undoingDeploy) }
             try AgentIO.writeAnswer(Empty())
         }
     }

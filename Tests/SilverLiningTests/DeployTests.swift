@@ -163,7 +163,7 @@ import Testing
     func directories() {
         let directories = UploadDirectories(instances: "/srv/instances", configs: "/srv/configs")
         #expect(directories.instance("blog.2026-11-25_002") == "/srv/instances/blog.2026-11-25_002/")
-        #expect(directories.config("blog.2026-11-25_002") == "/srv/configs/blog.2026-11-25_002/")
+        #expect(directories.config(app: "blog") == "/srv/configs/blog.incoming/")
     }
 
     @Test("bytes sent are read from rsync's --stats, with or without thousands separators")

@@ -131,8 +131,6 @@ struct PythonRunnerTests {
         #expect(try await check(scratch.path + "/config").status == 0)
         let failed = try await check(scratch.path + "/empty")
         #expect(failed.status == 1 && failed.errorText.contains("ValueError: settings.ini is missing from"), "\(failed.transcript)")
-        let command = DeploymentConfiguration.checkCommand(instance: "a.2026-11-25_001", checker: "myapp.checks:check", directory: "/cfg")
-        #expect(command == ["exec", "a.2026-11-25_001", "--", "python3", "-m", "silverlining_runner", "check-config", "myapp.checks:check", "/cfg"])
     }
 
     @Test("silversupport: get_secret is stable, get_key reads [keys] and [keys:NAME], is_production follows SILVER_VERSION")

@@ -67,6 +67,13 @@ import Testing
             + switched("app1", to: Self.old) + removed + closing(clean: false, result: "app1: boom"))
     }
 
+    @Test("the only app server behind a balancer is switched in place: drained, the app would have no server at all")
+    func onlyAppServerIsNotDrained() {
+        let plan = RolloutPlan.update(
+            app: "blog", instance: Self.new, appServers: [servers[0]], balanced: true, fetches: true, batch: 1, nodes: ["app1", "balancer"])
+        #expect(plan.phases[1].steps == [.activate(node: "app1", instance: Self.new), .fetch(node: "app1", instance: Self.new)])
+    }
+
     @Test("a whole update, in order: each node drained, switched and back in rotation; the lock let go last")
     func updateRuns() async {
         let transport = RecordingTransport()

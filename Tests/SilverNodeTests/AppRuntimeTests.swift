@@ -35,6 +35,23 @@ import Testing
         #expect(config.directory(app: "blog", instance: "blog.2026-11-25_001", defaultDirectory: "conf/default")
             == "/var/lib/silverlining/configs/blog")
     }
+
+    @Test("an uploaded configuration becomes the app's when its instance installs; a rollback gives the one before back")
+    func adoptAndGiveBack() throws {
+        let root = try TemporaryRoot()
+        let config = DeploymentConfiguration(paths: root.paths)
+        try root.write("/var/lib/silverlining/configs/blog/settings.ini", "v1\n")
+        try root.write("/var/lib/silverlining/configs/blog.incoming/settings.ini", "v2\n")
+        try config.adopt(app: "blog", instance: "blog.2026-11-25_002")
+        #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v2\n")
+        #expect(!root.exists("/var/lib/silverlining/configs/blog.incoming"))
+        try config.giveBack(app: "blog", instance: "blog.2026-11-25_003")
+        #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v2\n", "only the instance that brought it gives it back")
+        try config.giveBack(app: "blog", instance: "blog.2026-11-25_002")
+        #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v1\n")
+        try config.adopt(app: "blog", instance: "blog.2026-11-25_004")
+        #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v1\n", "nothing uploaded: nothing changes")
+    }
 }
 
 @Suite struct InstallScriptsTests {

@@ -60,7 +60,6 @@ public enum AppLoader {
         app.afterInstallScripts = try compatibility.scripts("after_install_script")
         app.deploymentConfig = try compatibility.deploymentConfig()
         app.defaultLocation = try compatibility.defaultLocation(warnings: &warnings)
-        app.configTemplate = try production.nonEmptyString("config.template")
         compatibility.warnAboutIgnoredKeys(launch: app.launch, warnings: &warnings)
         if let healthCheck = try production.nonEmptyString("health_check") {
             guard ValueSyntax.isRequestPath(healthCheck) else {

@@ -6,6 +6,7 @@ public enum DeployError: UserFacingError {
     case locked(holder: LockHolder)
     case unreadableLock(node: String, path: String)
     case noSuchNode(String, nodeset: String)
+    case configRequired(app: String, node: String)
     case failedBeforeSwitching(reason: String)
     case firstNodeFailed(node: String, reason: String, restored: String?)
     case rolloutStopped(node: String, reason: String, serving: [String: String])
@@ -15,7 +16,7 @@ public enum DeployError: UserFacingError {
 
     public var exitStatus: Int32 {
         switch self {
-        case .noLocation, .locationForOtherApp: ExitStatus.badInput
+        case .noLocation, .locationForOtherApp, .configRequired: ExitStatus.badInput
         default: ExitStatus.failure
         }
     }
@@ -34,6 +35,8 @@ public enum DeployError: UserFacingError {
             return "another deploy holds the nodeset's lock: \(holder). Wait for it, or, if that run is gone, break the lock with --force-unlock."
         case .unreadableLock(let node, let path):
             return "the deploy lock \(path) on \(node) names no holder (it is empty or unreadable: a run there was cut off while taking it). If no other deploy is running, break it with --force-unlock."
+        case .configRequired(let app, let node):
+            return "\(app) needs a deployment configuration (config.required in its app.ini), and \(node) has none from an earlier update: give one with --config DIR (silver create-config can make it from the app's config.template)"
         case .noSuchNode(let name, let nodeset):
             return "\(name) is not a node of \(nodeset)"
         case .failedBeforeSwitching(let reason):

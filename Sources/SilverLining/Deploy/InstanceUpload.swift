@@ -30,9 +30,13 @@ public struct InstanceUpload: Sendable {
         let linkTo = previous.flatMap { $0 == instance ? nil : directories.instance($0) }
         var total = try await rsync(
             app.directory, to: node, path: directories.instance(instance), extra: arguments(linkTo: linkTo), instance: instance)
+        // Silver Lining's layout: one configuration per app, replaced whole by the next
+        // --config, read by every instance of the app through SILVER_APP_CONFIG. It may hold
+        // secrets: readable by root and the apps only.
         if let configDirectory {
             total += try await rsync(
-                configDirectory, to: node, path: directories.config(instance), extra: ["-rlpt", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"],
+                configDirectory, to: node, path: directories.config(app: app.appName),
+                extra: ["-rlpt", "--delete", "--chown=root:\(NodeLayout.appUser)", "--chmod=D750,F640", "--stats", "--mkpath"],
                 instance: instance)
         }
         return total

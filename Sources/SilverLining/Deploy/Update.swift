@@ -58,8 +58,8 @@ public struct Update: Sendable {
         let plan = RolloutPlan.update(
             app: app.appName, instance: instance,
             appServers: zip(appServers, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
-            balanced: topology.balancer != nil, fetches: !app.updateFetch.isEmpty, soak: soak, batch: batch ?? max(1, appServers.count - 1),
-            nodes: topology.nodes.map(\.name))
+            balanced: topology.balancer != nil, checksConfig: app.deploymentConfig.checker != nil, fetches: !app.updateFetch.isEmpty,
+            soak: soak, batch: batch ?? max(1, appServers.count - 1), nodes: topology.nodes.map(\.name))
         var transport = AgentTransport(
             session: session, agent: agent, topology: topology, app: app.appName, host: target.canonicalHostname, lock: lock.holder,
             keep: keep,
@@ -70,6 +70,10 @@ public struct Update: Sendable {
         let kinds = ServiceCatalog.kinds(of: app)
         let serviceEnvironment: [EnvironmentVariable]
         do {
+            // config.required: refused before anything changes, as Silver Lining refused it.
+            if app.deploymentConfig.required, configDirectory == nil, app.deploymentConfig.defaultDirectory == nil, !preludes[0].hasConfig {
+                throw DeployError.configRequired(app: app.appName, node: first.name)
+            }
             let context = ServiceContext(session: session, agent: agent, topology: topology)
             if clear { try await ServiceBackup(context: context).clear(app: app.appName, kinds: kinds) }
             serviceEnvironment = try await ServiceSetup(context: context).run(app: app.appName, kinds: kinds)
@@ -87,12 +91,14 @@ public struct Update: Sendable {
             install: InstallRequest(
                 record: record, packages: app.appServerPackages,
                 environment: InstanceEnvironment.variables(instance: instance, app: app, target: target, services: serviceEnvironment),
-                host: target.canonicalHostname, withConfig: configDirectory != nil),
+                host: target.canonicalHostname, configDefault: app.deploymentConfig.defaultDirectory,
+                packageInstallScripts: app.packageInstallScripts, afterInstallScripts: app.afterInstallScripts),
             directories: preludes[0].uploads,
             linkTo: Dictionary(uniqueKeysWithValues: zip(appServers, lists).compactMap { node, list in
                 (list.active ?? list.names.last).map { (node.name, $0) }
             }))
         transport.fetch = UpdateFetch(session: session, agent: agent, app: app, host: target.canonicalHostname)
+        transport.configChecker = app.deploymentConfig.checker
 
         let outcome = await RolloutExecutor(transport: transport, parallel: session.parallel).run(plan)
         try await outcome.check(plan, session: session, agent: agent, topology: topology)

@@ -31,8 +31,6 @@ public struct AppConfig: Sendable, Encodable {
     /// `config.*`: the deployment configuration the app asks for.
     public var deploymentConfig: DeploymentConfig
     public var defaultLocation: String?
-    /// `config.template`: the directory `silver create-config` copies, relative to `directory`.
-    public var configTemplate: String?
     /// Path requested to decide whether an instance is healthy.
     public var healthCheck: String
     /// `env.NAME = value` lines, in file order.

@@ -17,7 +17,7 @@ public struct ConfigTemplate: Sendable {
     public var hasSettings: Bool
 
     public static func load(app: AppConfig) throws -> ConfigTemplate {
-        guard let relative = app.configTemplate else {
+        guard let relative = app.deploymentConfig.templateDirectory else {
             throw UsageError("the app \(app.appName) has no config.template",
                 hint: "app.ini's config.template = DIR names the directory create-config copies, relative to the app")
         }

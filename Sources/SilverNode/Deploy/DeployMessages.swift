@@ -28,26 +28,29 @@ public struct InstallRequest: Codable, Sendable {
     public var environment: [EnvironmentVariable]
     /// The Host header of health checks: the location's canonical host name.
     public var host: String
-    /// Whether a `--config` directory was uploaded beside the instance (`SILVER_APP_CONFIG`).
-    public var withConfig: Bool
+    /// The app's `config.default`: `SILVER_APP_CONFIG` when no configuration was ever uploaded.
+    public var configDefault: String?
+    /// The app's `package_install_script` and `after_install_script`, run as root before and
+    /// after `packages`.
+    public var packageInstallScripts: [String]
+    public var afterInstallScripts: [String]
     public var startTimeoutSeconds: Int
 
     public init(
-        record: InstanceRecord, packages: [String], environment: [EnvironmentVariable], host: String, withConfig: Bool = false,
-        startTimeoutSeconds: Int = 60
+        record: InstanceRecord, packages: [String], environment: [EnvironmentVariable], host: String, configDefault: String? = nil,
+        packageInstallScripts: [String] = [], afterInstallScripts: [String] = [], startTimeoutSeconds: Int = 60
     ) {
         self.record = record
         self.packages = packages
         self.environment = environment
         self.host = host
-        self.withConfig = withConfig
+        self.configDefault = configDefault
+        self.packageInstallScripts = packageInstallScripts
+        self.afterInstallScripts = afterInstallScripts
         self.startTimeoutSeconds = startTimeoutSeconds
     }
 }
 
-
-/// Make `instance` the one nginx routes `app` to (nil: route nothing), then stop the
-/// previous one once its requests are done.
 public struct ActivateRequest: Codable, Sendable {
     public var app: String
     public var instance: String?

@@ -13,6 +13,38 @@ public struct DeploymentConfiguration: Sendable {
     }
 
     public static func uploadedDirectory(app: String) -> String { NodeLayout.configs + "/" + app }
+    /// Where `update --config` uploads it; it becomes the app's when the instance that
+    /// brought it is installed.
+    public static func incomingDirectory(app: String) -> String { uploadedDirectory(app: app) + incomingSuffix }
+    static let incomingSuffix = ".incoming"
+    static func previousDirectory(app: String) -> String { uploadedDirectory(app: app) + ".previous" }
+    /// Names the instance whose install put the configuration in place.
+    static func adoptionRecord(app: String) -> String { NodeLayout.configs + "/." + app + ".installed-by" }
+
+    /// Makes an uploaded configuration the app's, keeping the one it replaces, so that a
+    /// deploy that never switches can give it back (`giveBack`).
+    public func adopt(app: String, instance: String) throws {
+        let incoming = paths.path(Self.incomingDirectory(app: app))
+        guard FileSystem.status(incoming)?.isDirectory == true else { return }
+        let current = paths.path(Self.uploadedDirectory(app: app))
+        let previous = paths.path(Self.previousDirectory(app: app))
+        if FileSystem.exists(previous) { try FileManager.default.removeItem(atPath: previous) }
+        if FileSystem.exists(current) { try FileManager.default.moveItem(atPath: current, toPath: previous) }
+        try FileManager.default.moveItem(atPath: incoming, toPath: current)
+        try FileSystem.writeAtomically(paths.path(Self.adoptionRecord(app: app)), bytes: Array(instance.utf8), mode: 0o600, uid: 0, gid: 0)
+    }
+
+    /// Undoes `adopt` for an instance removed before it ever served: the configuration it
+    /// brought goes, the one before it comes back.
+    public func giveBack(app: String, instance: String) throws {
+        let record = paths.path(Self.adoptionRecord(app: app))
+        guard let owner = FileSystem.read(record).map({ String(decoding: $0, as: UTF8.self) }), owner == instance else { return }
+        let current = paths.path(Self.uploadedDirectory(app: app))
+        let previous = paths.path(Self.previousDirectory(app: app))
+        if FileSystem.exists(current) { try FileManager.default.removeItem(atPath: current) }
+        if FileSystem.exists(previous) { try FileManager.default.moveItem(atPath: previous, toPath: current) }
+        try FileSystem.remove(record)
+    }
 
     /// `SILVER_APP_CONFIG` for an instance: the uploaded configuration, else `config.default`
     /// inside the instance, else none.
@@ -20,13 +52,5 @@ public struct DeploymentConfiguration: Sendable {
         let uploaded = Self.uploadedDirectory(app: app)
         if FileSystem.status(paths.path(uploaded))?.isDirectory == true { return uploaded }
         return defaultDirectory.map { NodeLayout.instanceDirectory(instance) + "/" + $0 }
-    }
-
-    /// What runs an app's `config.checker` with the configuration directory, as the app's
-    /// user in the new instance's directory and environment (through `silver-node exec`,
-    /// which also puts silver's loader and the app's libraries on the path). It exits 1 and
-    /// prints the checker's traceback when the checker raises.
-    public static func checkCommand(instance: String, checker: String, directory: String) -> [String] {
-        ["exec", instance, "--", "python3", "-m", "silverlining_runner", "check-config", checker, directory]
     }
 }

@@ -22,8 +22,11 @@ public struct InstanceInstaller: Sendable {
         guard FileSystem.exists(registry.instanceDirectory(record.name)) else {
             throw AgentError.failed("instance \(record.name) was not uploaded to \(registry.instanceDirectory(record.name))")
         }
-        let applier = PlanApplier(paths: paths, runner: runner, progress: progress)
-        _ = try await applier.apply(NodePlan(packages: request.packages))
+        try DeploymentConfiguration(paths: paths).adopt(app: record.app, instance: record.name)
+        let scripts = InstallScripts(paths: paths, runner: runner, progress: progress)
+        try await scripts.run(request.packageInstallScripts, instance: record.name)
+        _ = try await PlanApplier(paths: paths, runner: runner, progress: progress).apply(NodePlan(packages: request.packages))
+        try await scripts.run(request.afterInstallScripts, instance: record.name)
 
         let uid = try FileSystem.uid(NodeLayout.appUser)
         let gid = try FileSystem.gid(NodeLayout.appUser)
@@ -39,7 +42,7 @@ public struct InstanceInstaller: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let environment = EnvironmentVariable.merged(
-            layoutVariables(record.name, withConfig: request.withConfig) + request.environment
+            layoutVariables(record, configDefault: request.configDefault) + request.environment
                 + [EnvironmentVariable(name: "PORT", value: String(record.port))])
         // The environment holds service passwords: readable by root and the app user only.
         try FileSystem.writeAtomically(
@@ -57,14 +60,15 @@ public struct InstanceInstaller: Sendable {
             for: record, host: request.host, deadline: .seconds(request.startTimeoutSeconds))
     }
 
-    /// Where the instance finds its log, scratch space and deploy config on this node. They
-    /// come first, so that an app's own `env.TEMP` line still wins.
-    func layoutVariables(_ instance: String, withConfig: Bool) -> [EnvironmentVariable] {
-        [
-            EnvironmentVariable(name: "SILVER_LOGS", value: NodeLayout.logFile(instance)),
-            EnvironmentVariable(name: "TEMP", value: NodeLayout.temporaryDirectory(instance)),
-            EnvironmentVariable(name: "TMPDIR", value: NodeLayout.temporaryDirectory(instance)),
-        ] + (withConfig ? [EnvironmentVariable(name: "SILVER_APP_CONFIG", value: NodeLayout.configDirectory(instance))] : [])
+    /// Where the instance finds its log, scratch space and deployment configuration on this
+    /// node. They come first, so that an app's own `env.TEMP` line still wins.
+    func layoutVariables(_ record: InstanceRecord, configDefault: String?) -> [EnvironmentVariable] {
+        let config = DeploymentConfiguration(paths: paths).directory(app: record.app, instance: record.name, defaultDirectory: configDefault)
+        return [
+            EnvironmentVariable(name: "SILVER_LOGS", value: NodeLayout.logFile(record.name)),
+            EnvironmentVariable(name: "TEMP", value: NodeLayout.temporaryDirectory(record.name)),
+            EnvironmentVariable(name: "TMPDIR", value: NodeLayout.temporaryDirectory(record.name)),
+        ] + (config.map { [EnvironmentVariable(name: "SILVER_APP_CONFIG", value: $0)] } ?? [])
     }
 
     /// The lowest port no recorded instance uses and nothing listens on.

@@ -79,10 +79,14 @@ public struct NodeInventory: Sendable {
     }
 
     /// Stops an instance and deletes its files, record, environment, temp dir and log.
-    public func remove(_ name: String) async throws {
-        if let app = registry.record(name)?.app, registry.activeName(of: app) == name {
+    /// With `undoingDeploy` (a rollback removing an instance that never served), the
+    /// deployment configuration its install put in place gives way to the one before it.
+    public func remove(_ name: String, undoingDeploy: Bool = false) async throws {
+        let app = registry.record(name)?.app
+        if let app, registry.activeName(of: app) == name {
             throw AgentError.failed("\(name) is the active instance of \(app); activate another one first")
         }
+        if undoingDeploy, let app { try DeploymentConfiguration(paths: paths).giveBack(app: app, instance: name) }
         if manageSystem {
             _ = try await runner.run(Command("systemctl", ["stop", NodeLayout.unit(name)]))
             _ = try await runner.run(Command("systemctl", ["reset-failed", NodeLayout.unit(name)]))

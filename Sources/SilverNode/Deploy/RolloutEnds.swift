@@ -17,8 +17,12 @@ public struct RolloutEnds: Sendable {
     public func prelude(_ request: PreludeRequest) throws -> PreludeAnswer {
         let instances = request.app.map { NodeInventory(paths: paths, runner: runner, manageSystem: manageSystem).instances(of: $0) }
         let lock = try request.lock.map { try DeployLock(paths: paths).handle(LockRequest(action: .acquire, holder: $0)) }
+        let hasConfig = request.app.map { app in
+            FileSystem.status(paths.path(DeploymentConfiguration.uploadedDirectory(app: app)))?.isDirectory == true
+        } ?? false
         return PreludeAnswer(
-            instances: instances, lock: lock, uploads: UploadDirectories(instances: NodeLayout.instances, configs: NodeLayout.configs))
+            instances: instances, lock: lock, uploads: UploadDirectories(instances: NodeLayout.instances, configs: NodeLayout.configs),
+            hasConfig: hasConfig)
     }
 
     /// Logs the deploy, lets the lock go and names the old instances to remove. Stopping and

@@ -48,11 +48,14 @@ public struct PreludeAnswer: Codable, Sendable, Equatable {
     public var lock: LockAnswer?
     /// Where an instance's files are uploaded: the agent's own layout, not silver's to guess.
     public var uploads: UploadDirectories
+    /// Whether the app has a deployment configuration from an earlier `update --config`.
+    public var hasConfig: Bool
 
-    public init(instances: InstanceList?, lock: LockAnswer?, uploads: UploadDirectories) {
+    public init(instances: InstanceList?, lock: LockAnswer?, uploads: UploadDirectories, hasConfig: Bool = false) {
         self.instances = instances
         self.lock = lock
         self.uploads = uploads
+        self.hasConfig = hasConfig
     }
 }
 
@@ -60,7 +63,8 @@ public struct PreludeAnswer: Codable, Sendable, Equatable {
 public struct UploadDirectories: Codable, Sendable, Equatable {
     /// An instance's files go to `INSTANCES/NAME/`.
     public var instances: String
-    /// A deploy's `--config` directory goes to `CONFIGS/NAME/`.
+    /// An app's `--config` directory goes to `CONFIGS/APP.incoming/`, and becomes the app's
+    /// when the new instance is installed.
     public var configs: String
 
     public init(instances: String, configs: String) {
@@ -69,7 +73,7 @@ public struct UploadDirectories: Codable, Sendable, Equatable {
     }
 
     public func instance(_ name: String) -> String { instances + "/" + name + "/" }
-    public func config(_ name: String) -> String { configs + "/" + name + "/" }
+    public func config(app: String) -> String { configs + "/" + app + DeploymentConfiguration.incomingSuffix + "/" }
 }
 
 public struct FinishRequest: Codable, Sendable {

@@ -15,6 +15,8 @@ public struct AgentTransport: RolloutTransport {
     public var staging: Staging?
     /// The app's `update_fetch` (update only).
     public var fetch: UpdateFetch?
+    /// The app's `config.checker`, `module:function` (update only).
+    public var configChecker: String?
     /// The run's lock, let go in its closing call on the lock's node.
     public var lock: LockHolder
     /// Old instances kept on each app server after a completed update.
@@ -89,6 +91,9 @@ public struct AgentTransport: RolloutTransport {
             guard let staging else { return }
             try await agent.run("install", request: staging.install, on: node, console: console)
             console.say("\(instance) is running, not yet routed", node: node.name)
+        case .checkConfig(_, let instance):
+            guard let configChecker else { return }
+            try await checkConfig(configChecker, instance: instance, on: node)
         case .start(_, let instance):
             try await agent.run("start", [instance], request: Empty(), on: node)
         case .drain:
@@ -116,13 +121,25 @@ public struct AgentTransport: RolloutTransport {
             console.say("watching \(instance) for \(seconds) s", node: node.name)
             try await agent.run("soak", request: SoakRequest(instance: instance, host: host, seconds: seconds), on: node)
         case .remove(_, let instance):
-            try await agent.run("remove", [instance], request: Empty(), on: node)
+            try await agent.run("remove", ["--undoing-deploy", instance], request: Empty(), on: node)
         case .finish(_, let clean, let releaseLock, let result):
             var entry = log
             entry.result = result
             entry.when = Date().timeIntervalSince1970
             let request = FinishRequest(clean: clean ? CleanRequest(app: app, keep: keep) : nil, log: entry, release: releaseLock ? lock : nil)
             _ = try await agent.call("finish", request: request, on: node, as: FinishAnswer.self)
+        }
+    }
+
+    /// Runs the checker as the app's user in the new instance's environment, on the
+    /// configuration the agent gave it (`SILVER_APP_CONFIG`); its traceback is the failure.
+    func checkConfig(_ checker: String, instance: String, on node: NodeAddress) async throws {
+        console.say("checking the configuration with \(checker)", node: node.name)
+        let script = #"exec python3 -m silverlining_runner check-config "$1" "${SILVER_APP_CONFIG:?no configuration: give one with --config DIR}""#
+        let command = try agent.command("exec", [instance, "--", "/bin/sh", "-c", script, "sh", checker], step: "config.checker \(checker)")
+        let result = try await agent.run(command, on: node)
+        guard result.succeeded else {
+            throw RemoteError.failed(node: node.name, step: command.step, status: result.status, errorOutput: result.errorText + result.text)
         }
     }
 

@@ -32,7 +32,7 @@ public struct RolloutPlan: Hashable, Sendable {
     public var instance: String
     /// In the nodeset's order: the first is switched alone, before the rest.
     public var appServers: [AppServer]
-    /// Whether app servers are drained on a balancer while they switch.
+    /// Whether the app servers sit behind a balancer.
     public var balanced: Bool
     /// Every node of the nodeset: each gets the run's last call (its deploy log).
     public var nodes: [String]
@@ -44,15 +44,18 @@ public struct RolloutPlan: Hashable, Sendable {
     /// watch it there for `soak` seconds, then the rest `batch` at a time, each batch watched
     /// for a third as long.
     public static func update(
-        app: String, instance: String, appServers: [AppServer], balanced: Bool, fetches: Bool, soak: Int = 0, batch: Int,
-        nodes: [String]
+        app: String, instance: String, appServers: [AppServer], balanced: Bool, checksConfig: Bool = false, fetches: Bool,
+        soak: Int = 0, batch: Int, nodes: [String]
     ) -> RolloutPlan {
         var plan = RolloutPlan(
             kind: .update, app: app, instance: instance, appServers: appServers, balanced: balanced, nodes: nodes,
             lockNode: appServers.first?.name ?? "", phases: [])
         plan.phases.append(RolloutPhase(
-            "stage", lanes: appServers.map {
-                RolloutLane(node: $0.name, steps: [.upload(node: $0.name, instance: instance), .install(node: $0.name, instance: instance)])
+            "stage", lanes: appServers.enumerated().map { index, server in
+                let staged: [RolloutStep] = [.upload(node: server.name, instance: instance), .install(node: server.name, instance: instance)]
+                // The configuration is checked once, on the first app server, before anything switches.
+                let check: [RolloutStep] = checksConfig && index == 0 ? [.checkConfig(node: server.name, instance: instance)] : []
+                return RolloutLane(node: server.name, steps: staged + check)
             }, onFailure: .rollBack))
         plan.phases += plan.switchPhases(fetchOnFirst: fetches, soak: soak, batch: batch)
         return plan
@@ -72,6 +75,11 @@ public struct RolloutPlan: Hashable, Sendable {
         plan.phases += plan.switchPhases(fetchOnFirst: false, soak: soak, batch: batch)
         return plan
     }
+
+    /// Whether an app server is drained while it switches: only when others can take its
+    /// requests meanwhile. The only app server is switched in place (nginx reloads without
+    /// dropping a request): drained, the balancer would have no server for the app at all.
+    var drains: Bool { balanced && appServers.count > 1 }
 
     /// The first app server alone (a failure there rolls back), then the rest in batches.
     func switchPhases(fetchOnFirst: Bool, soak: Int, batch: Int) -> [RolloutPhase] {
@@ -95,9 +103,9 @@ public struct RolloutPlan: Hashable, Sendable {
     /// Drain, switch, back into rotation, (on the first app server) update_fetch there, then
     /// watch the instance take traffic.
     func switchLane(_ node: String, to target: String?, fetch: Bool, soak: Int = 0) -> RolloutLane {
-        var steps: [RolloutStep] = balanced ? [.drain(node: node)] : []
+        var steps: [RolloutStep] = drains ? [.drain(node: node)] : []
         steps.append(.activate(node: node, instance: target))
-        if balanced { steps.append(.ready(node: node, waitUntilUp: target != nil)) }
+        if drains { steps.append(.ready(node: node, waitUntilUp: target != nil)) }
         if fetch, let target { steps.append(.fetch(node: node, instance: target)) }
         if soak > 0, let target { steps.append(.soak(node: node, instance: target, seconds: soak)) }
         return RolloutLane(node: node, steps: steps)

@@ -7,6 +7,9 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     /// Record the uploaded instance, install its packages, start it on a fresh port and wait
     /// for its health check. Nothing routes to it yet.
     case install(node: String, instance: String)
+    /// The app's `config.checker`, called with its configuration in the new instance's
+    /// environment; an exception fails the step.
+    case checkConfig(node: String, instance: String)
     /// Start an instance the app server already has, without routing to it.
     case start(node: String, instance: String)
     /// Take the app server out of the balancer's rotation and wait for its requests to end.
@@ -30,7 +33,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
 
     public var node: String {
         switch self {
-        case .upload(let node, _), .install(let node, _), .start(let node, _), .drain(let node), .activate(let node, _),
+        case .upload(let node, _), .install(let node, _), .checkConfig(let node, _), .start(let node, _), .drain(let node), .activate(let node, _),
             .ready(let node, _), .fetch(let node, _), .soak(let node, _, _), .remove(let node, _), .finish(let node, _, _, _):
             node
         }
@@ -55,6 +58,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .upload(let node, let instance): "upload \(instance) to \(node)"
         case .install(let node, let instance): "install \(instance) on \(node)"
+        case .checkConfig(let node, let instance): "check the configuration with \(instance) on \(node)"
         case .start(let node, let instance): "start \(instance) on \(node)"
         case .drain(let node): "drain \(node)"
         case .activate(let node, let instance): "route \(node) to \(instance ?? "nothing")"
