@@ -5,7 +5,12 @@
 # nothing happening and during each peer's deploy. wrk starts 2 s before the command and
 # stops 2 s after it. Failed = wrk's socket errors (connect, read, write, timeout); non-2xx =
 # wrk's "Non-2xx or 3xx responses" (statuses >= 400 and 3xx). Nodeset: N app servers (default
-# 4) and a balancer. Prints a table, writes bench/results/zero-downtime.txt.
+# 4) and a balancer. Beside wrk's count, what the balancer hid from it: HAProxy's counters
+# for the app servers' backend (`show stat` on the admin socket, read on the balancer just
+# before wrk starts and just after it stops): retries (wretr), redispatches (wredis), 5xx
+# responses from the backend (hrsp_5xx), connection errors (econ) and response errors
+# (eresp). A request HAProxy retried on another app server succeeds for the client but
+# shows here. Prints a table, writes bench/results/zero-downtime.txt.
 #
 #   bench/zero-downtime.sh            # N=4 CONCURRENCY=16
 source "$(dirname "$0")/lib/common.sh"
@@ -19,7 +24,7 @@ create_nodeset "$name" "$N"
 conf=$BENCH_WORK/$name.conf
 write_inventories "$conf"
 balancer=$(node_addresses "$conf" balancer | head -1)
-: >"$BENCH_WORK/$name-silver.log"; : >"$BENCH_WORK/$name-ansible.log"; : >"$BENCH_WORK/$name-pyinfra.log"
+: >"$BENCH_WORK/$name-silver.log"; : >"$BENCH_WORK/$name-bare.log"; : >"$BENCH_WORK/$name-ansible.log"; : >"$BENCH_WORK/$name-pyinfra.log"
 version=1
 set_version() { sed -i "s/^VERSION = .*/VERSION = \"$1\"/" "$app/app.py"; }
 run_silver "$conf" "$app" || { tail -20 "$BENCH_WORK/$name-silver.log" >&2; exit 1; }
@@ -31,14 +36,37 @@ WRK_PID=
 stop_wrk() { [[ -n $WRK_PID ]] && kill -INT "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; }
 trap 'stop_wrk; cleanup_nodesets' EXIT
 
+# HAProxy's counters for the app servers' backend, from `show stat` on the balancer's admin
+# socket (perl-base is on every Debian node; socat is not): "wretr wredis hrsp_5xx econ eresp".
+haproxy_counters() {
+  node_ssh "$conf" "$balancer" perl <<'PERL' |
+use IO::Socket::UNIX;
+my $s = IO::Socket::UNIX->new(Peer => "/run/haproxy/admin.sock") or die "cannot reach HAProxy: $!\n";
+print $s "show stat\n";
+print while <$s>;
+PERL
+    /usr/bin/python3 -c '
+import csv, sys
+lines = sys.stdin.read().splitlines()
+header = lines[0].lstrip("# ").split(",")
+for row in csv.reader(lines[1:]):
+    if row and row[0] == "appservers" and row[1] == "BACKEND":
+        r = dict(zip(header, row))
+        print(" ".join(r[k] or "0" for k in ("wretr", "wredis", "hrsp_5xx", "econ", "eresp")))
+        break
+else:
+    sys.exit("no appservers backend in show stat")'
+}
+
 # Prefixes each line with the seconds since the command started, to see where time goes.
 stamp() { local start=$(now) line; while IFS= read -r line; do printf '%6s %s\n' "$(since "$start")" "$line"; done; }
 
 # under_load LABEL COMMAND...: wrk around the command; appends a row to $rows.
 rows=()
 under_load() {
-  local label=$1 out=$BENCH_WORK/$name-wrk-$1.txt start status=0 took
+  local label=$1 out=$BENCH_WORK/$name-wrk-$1.txt start status=0 took before after
   shift
+  before=$(haproxy_counters)
   wrk -t2 -c"$CONCURRENCY" -d600s --latency --timeout 10s -H "Host: www.$name.test" "http://$balancer/" >"$out" 2>&1 &
   WRK_PID=$!
   sleep 2
@@ -48,8 +76,9 @@ under_load() {
   took=$(since "$start")
   sleep 2
   stop_wrk
+  after=$(haproxy_counters)
   ((status == 0)) || { log "$label: the command failed ($status); see $BENCH_WORK/$name-commands.log"; exit 1; }
-  rows+=("$(/usr/bin/python3 - "$out" "$label" "$took" <<'PY'
+  rows+=("$(/usr/bin/python3 - "$out" "$label" "$took" "$before" "$after" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()
 def ms(v):
@@ -61,7 +90,9 @@ failed = sum(map(int, errors.groups())) if errors else 0
 non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
 non2xx = int(non2xx.group(1)) if non2xx else 0
 p = dict(re.findall(r"^\s+(50|99)%\s+(\S+)", text, re.M))
-print("%-22s %8s %8d %7d %8d %9.2f %9.2f" % (sys.argv[2], sys.argv[3], total, failed, non2xx, ms(p["50"]), ms(p["99"])))
+hidden = [int(b) - int(a) for a, b in zip(sys.argv[4].split(), sys.argv[5].split())]
+print("%-22s %8s %8d %7d %8d %9.2f %9.2f   %6d %6d %6d %6d %6d" % (
+    (sys.argv[2], sys.argv[3], total, failed, non2xx, ms(p["50"]), ms(p["99"])) + tuple(hidden)))
 PY
 )")
   log "$label: ${rows[-1]}"
@@ -74,16 +105,28 @@ check_serving "$conf" "benchapp 3 from"
 under_load "silver activate prev" "$SILVER" activate "$conf" benchapp prev --verbose
 check_serving "$conf" "benchapp 2 from"
 version=4; set_version 4
-under_load "ansible deploy" run_ansible "$conf" "$app" "$N"
+under_load "bare deploy" run_bare "$conf" "$app"
+check_serving "$conf" "benchapp 4 from"
 version=5; set_version 5
-under_load "pyinfra deploy" run_pyinfra "$conf" "$app"
+under_load "ansible deploy" run_ansible "$conf" "$app" "$N"
 check_serving "$conf" "benchapp 5 from"
+version=6; set_version 6
+under_load "pyinfra deploy" run_pyinfra "$conf" "$app"
+check_serving "$conf" "benchapp 6 from"
+# silver again after the others: its next update must take over from whatever they left.
+version=7; set_version 7
+under_load "silver update again" "$SILVER" update "$app" "$conf" --verbose
+check_serving "$conf" "benchapp 7 from"
 
 out=$RESULTS/zero-downtime.txt
 {
   echo "zero downtime: $(machine_line); $N app servers and a balancer; wrk -t2 -c$CONCURRENCY GET / through the balancer, from 2 s before to 2 s after each command"
-  printf '%-22s %8s %8s %7s %8s %9s %9s\n' "during" "cmd s" "total" "failed" "non-2xx" "p50 ms" "p99 ms"
+  echo "client side (wrk): total, failed (socket errors), non-2xx; balancer side (HAProxy, backend appservers, during the same window): retries, redisp(atches), 5xx from the backend, econ (connection errors), eresp (response errors)"
+  printf '%-22s %8s %8s %7s %8s %9s %9s   %6s %6s %6s %6s %6s\n' "during" "cmd s" "total" "failed" "non-2xx" "p50 ms" "p99 ms" \
+    retries redisp 5xx econ eresp
   printf '%s\n' "${rows[@]}"
-  bad=$(printf '%s\n' "${rows[@]}" | awk '/^silver/ { s += $(NF-3) + $(NF-2) } END { print s + 0 }')
+  bad=$(printf '%s\n' "${rows[@]}" | awk '/^silver/ { s += $(NF-8) + $(NF-7) } END { print s + 0 }')
+  hidden=$(printf '%s\n' "${rows[@]}" | awk '/^silver/ { for (i = NF - 4; i <= NF; i++) s += $i } END { print s + 0 }')
   echo "target: 0 failed (or non-2xx) requests during silver update and rollback: $bad: $( ((bad == 0)) && echo met || echo MISSED)"
+  echo "hidden by the balancer during silver's rows (retries + redispatches + 5xx + econ + eresp): $hidden"
 } | tee "$out"

@@ -127,11 +127,30 @@ node_ssh() {
     -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$keys/id_ed25519" "root@$address" "$@"
 }
 
-# Inventories for both peers, in $BENCH_WORK/NAME-inventory.{ini,py}.
+# node_entries CONF ROLE: "name=address" a line (ROLE service: every service:NAME).
+node_entries() {
+  "$SILVER" list-nodes "$1" --json | /usr/bin/python3 -c '
+import json, sys
+role = sys.argv[1]
+print("\n".join(r["name"] + "=" + r["address"] for r in json.load(sys.stdin) if r["role"] == role or r["role"].startswith(role + ":")))' "$2"
+}
+
+# Inventories for the bare script and both peers, in $BENCH_WORK/NAME-inventory.{sh,ini,py},
+# and the SSH client file pyinfra's rsync reads ($BENCH_WORK/NAME-ssh.conf).
 write_inventories() {
   local conf=$1 name keys
   name=$(basename "$conf" .conf)
   keys=$(nodeset_keys "$conf")
+  {
+    echo "# bench/peers/bare inventory for the nodeset $name (written by bench/lib/common.sh)"
+    echo "BARE_KEY=$keys/id_ed25519"
+    echo "BARE_KNOWN_HOSTS=$keys/known_hosts"
+    echo "BARE_APPSERVERS=($(node_entries "$conf" appserver | tr '\n' ' '))"
+    echo "BARE_BALANCER=$(node_entries "$conf" balancer | head -1)"
+    echo "BARE_OTHERS=($(node_entries "$conf" 'service' | cut -d= -f2 | tr '\n' ' '))"
+    echo "BARE_HOST=www.$name.test"
+    echo "BARE_PATH=/"
+  } >"$BENCH_WORK/$name-inventory.sh"
   {
     echo "[appservers]"
     node_addresses "$conf" appserver
@@ -143,6 +162,19 @@ write_inventories() {
     echo "ansible_python_interpreter=/usr/bin/python3"
   } >"$BENCH_WORK/$name-inventory.ini"
   {
+    echo "# pyinfra's rsync runs ssh -F with this file: a warm ControlMaster connection per host."
+    echo "Host *"
+    echo "    User root"
+    echo "    IdentityFile $keys/id_ed25519"
+    echo "    IdentitiesOnly yes"
+    echo "    UserKnownHostsFile $keys/known_hosts"
+    echo "    GlobalKnownHostsFile /dev/null"
+    echo "    StrictHostKeyChecking yes"
+    echo "    ControlMaster auto"
+    echo "    ControlPath /tmp/bench-pyinfra-cp-%C"
+    echo "    ControlPersist 120"
+  } >"$BENCH_WORK/$name-ssh.conf"
+  {
     echo "# pyinfra inventory for the nodeset $name's app servers (written by bench/lib/common.sh)"
     echo "appservers = ("
     echo "    ["
@@ -153,43 +185,55 @@ write_inventories() {
     echo "        \"ssh_key\": \"$keys/id_ed25519\","
     echo "        \"ssh_known_hosts_file\": \"$keys/known_hosts\","
     echo "        \"ssh_strict_host_key_checking\": \"yes\","
+    echo "        \"ssh_config_file\": \"$BENCH_WORK/$name-ssh.conf\","
     echo "    },"
     echo ")"
   } >"$BENCH_WORK/$name-inventory.py"
 }
 
-# The three deploys. Each is one command; output goes to $BENCH_WORK/NAME-TOOL.log.
+# The four deploys. Each is one command; output goes to $BENCH_WORK/NAME-TOOL.log.
 run_silver() { "$SILVER" update "$2" "$1" >>"$BENCH_WORK/$(basename "$1" .conf)-silver.log" 2>&1; }
+run_bare() {
+  local name
+  name=$(basename "$1" .conf)
+  "$BENCH_ROOT/bench/peers/bare/deploy.sh" "$BENCH_WORK/$name-inventory.sh" "$2" >>"$BENCH_WORK/$name-bare.log" 2>&1
+}
 run_ansible() {
   local name
   name=$(basename "$1" .conf)
   ANSIBLE_CONFIG=$BENCH_ROOT/bench/peers/ansible/ansible.cfg \
     "$PEERS_VENV/bin/ansible-playbook" -i "$BENCH_WORK/$name-inventory.ini" \
-    -e "app_dir=$2 server_name=www.$name.test forks=$3" --forks "$3" \
+    -e "app_dir=$2 server_name=www.$name.test release=$(date -u +%Y%m%d%H%M%S)" --forks "$3" \
     "$BENCH_ROOT/bench/peers/ansible/deploy.yml" >>"$BENCH_WORK/$name-ansible.log" 2>&1
 }
 run_pyinfra() {
   local name
   name=$(basename "$1" .conf)
   (cd "$BENCH_ROOT/bench/peers/pyinfra" && APP_DIR=$2 SERVER_NAME=www.$name.test \
-    "$PEERS_VENV/bin/pyinfra" -y "$BENCH_WORK/$name-inventory.py" deploy.py >>"$BENCH_WORK/$name-pyinfra.log" 2>&1)
+    "$PEERS_VENV/bin/pyinfra" -y --no-wait "$BENCH_WORK/$name-inventory.py" deploy.py >>"$BENCH_WORK/$name-pyinfra.log" 2>&1)
 }
 # run_tool TOOL CONF APPDIR N
 run_tool() {
   case $1 in
     silver) run_silver "$2" "$3" ;;
+    bare) run_bare "$2" "$3" ;;
     ansible) run_ansible "$2" "$3" "$4" ;;
     pyinfra) run_pyinfra "$2" "$3" ;;
   esac
 }
 
-# Asks the balancer for / a few times and checks the answers name RELEASE_PATTERN.
+# Asks the balancer for / until every app server has answered (round robin: 2 rounds) and
+# checks that every answer names RELEASE_PATTERN and that every app server answered.
 check_serving() {
-  local conf=$1 pattern=$2 name balancer body i
+  local conf=$1 pattern=$2 name balancer body i n seen=()
   name=$(basename "$conf" .conf)
   balancer=$(node_addresses "$conf" balancer | head -1)
-  for i in 1 2 3 4; do
+  n=$(node_addresses "$conf" appserver | wc -l)
+  for ((i = 0; i < 2 * n + 2; i++)); do
     body=$(curl -s --max-time 5 -H "Host: www.$name.test" "http://$balancer/") || true
     [[ $body == *$pattern* ]] || { log "$name: the balancer answered '$body', expected $pattern"; return 1; }
+    seen+=("$(sed -n 's/.* from \([^ ]*\) .*/\1/p' <<<"$body")")
   done
+  i=$(printf '%s\n' "${seen[@]}" | sort -u | wc -l)
+  ((i == n)) || { log "$name: only $i of $n app servers answered through the balancer"; return 1; }
 }
