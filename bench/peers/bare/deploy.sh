@@ -70,7 +70,7 @@ $call"
 
 names=() addresses=()
 for entry in "${BARE_APPSERVERS[@]}"; do names+=("${entry%%=*}"); addresses+=("${entry#*=}"); done
-balancer_name=${BARE_BALANCER%%=*} balancer=${BARE_BALANCER#*=}
+balancer=${BARE_BALANCER#*=}
 count=${#addresses[@]}
 ((count > 0)) || { echo "bare: no app servers in $inventory" >&2; exit 2; }
 out=$(mktemp -d /tmp/bare-deploy.XXXXXX)
@@ -187,7 +187,9 @@ if ! switch_node 0 >"$out/0.switch" 2>>"$out/0.err"; then
   echo "bare: the first app server failed to switch; nothing else was switched" >&2
   exit 1
 fi
-say "${names[0]}: serves $instance ($(grep '^previous' "$out/0.switch" | tail -1))"
+# The same words as silver's --verbose lines, so bench/scale.sh's phases read both.
+was() { local k v p=''; while read -r k v; do [[ $k == previous ]] && p=$v; done <"$out/$1.switch"; echo "${p:-nothing}"; }
+say "${names[0]}: serves $instance (was $(was 0))"
 pids=()
 for i in "${!addresses[@]}"; do
   ((i == 0)) && continue
@@ -196,7 +198,7 @@ for i in "${!addresses[@]}"; do
 done
 wait_all
 ((${#failed[@]} == 0)) || { report "${failed[@]}"; echo "bare: the rollout stopped" >&2; exit 1; }
-for i in "${!addresses[@]}"; do ((i == 0)) || say "${names[$i]}: serves $instance"; done
+for i in "${!addresses[@]}"; do ((i == 0)) || say "${names[$i]}: serves $instance (was $(was "$i"))"; done
 
 # ---- finish: clean, deploy log, lock ----
 node_list=$(printf '"%s",' "${names[@]}")
