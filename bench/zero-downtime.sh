@@ -2,7 +2,8 @@
 # Requests through the balancer at fixed concurrency (wrk, CONCURRENCY connections over 2
 # threads, GET / which the app itself answers) while silver deploys: during a `silver
 # update`, during a rollback (`silver activate NODESET benchapp prev`), and for reference with
-# nothing happening and during each peer's deploy. wrk starts 2 s before the command and
+# nothing happening, during the bare script's deploy and each peer's, and during a second
+# silver update that takes over from them. wrk starts 2 s before the command and
 # stops 2 s after it. Failed = wrk's socket errors (connect, read, write, timeout); non-2xx =
 # wrk's "Non-2xx or 3xx responses" (statuses >= 400 and 3xx). Nodeset: N app servers (default
 # 4) and a balancer. Beside wrk's count, what the balancer hid from it: HAProxy's counters
@@ -10,9 +11,11 @@
 # before wrk starts and just after it stops): retries (wretr), redispatches (wredis), 5xx
 # responses from the backend (hrsp_5xx), connection errors (econ) and response errors
 # (eresp). A request HAProxy retried on another app server succeeds for the client but
-# shows here. Prints a table, writes bench/results/zero-downtime.txt.
+# shows here. Prints a table, writes bench/results/zero-downtime.txt (zero-downtime-nN.txt
+# for another N).
 #
 #   bench/zero-downtime.sh            # N=4 CONCURRENCY=16
+#   N=1 bench/zero-downtime.sh        # one app server: bench/results/zero-downtime-n1.txt
 source "$(dirname "$0")/lib/common.sh"
 N=${N:-4}
 CONCURRENCY=${CONCURRENCY:-16}
@@ -36,15 +39,9 @@ WRK_PID=
 stop_wrk() { [[ -n $WRK_PID ]] && kill -INT "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; }
 trap 'stop_wrk; cleanup_nodesets' EXIT
 
-# HAProxy's counters for the app servers' backend, from `show stat` on the balancer's admin
-# socket (perl-base is on every Debian node; socat is not): "wretr wredis hrsp_5xx econ eresp".
+# HAProxy's counters for the app servers' backend: "wretr wredis hrsp_5xx econ eresp".
 haproxy_counters() {
-  node_ssh "$conf" "$balancer" perl <<'PERL' |
-use IO::Socket::UNIX;
-my $s = IO::Socket::UNIX->new(Peer => "/run/haproxy/admin.sock") or die "cannot reach HAProxy: $!\n";
-print $s "show stat\n";
-print while <$s>;
-PERL
+  haproxy_stat "$conf" |
     /usr/bin/python3 -c '
 import csv, sys
 lines = sys.stdin.read().splitlines()
@@ -118,7 +115,9 @@ version=7; set_version 7
 under_load "silver update again" "$SILVER" update "$app" "$conf" --verbose
 check_serving "$conf" "benchapp 7 from"
 
+# The default nodeset's figures go to zero-downtime.txt; other sizes beside it.
 out=$RESULTS/zero-downtime.txt
+[[ $N == 4 ]] || out=$RESULTS/zero-downtime-n$N.txt
 {
   echo "zero downtime: $(machine_line); $N app servers and a balancer; wrk -t2 -c$CONCURRENCY GET / through the balancer, from 2 s before to 2 s after each command"
   echo "client side (wrk): total, failed (socket errors), non-2xx; balancer side (HAProxy, backend appservers, during the same window): retries, redisp(atches), 5xx from the backend, econ (connection errors), eresp (response errors)"
