@@ -17,6 +17,7 @@ source "$(dirname "$0")/lib/common.sh"
 NODES=${NODES:-1 4}
 RUNS=${RUNS:-5}
 ensure_tools
+load_before=$(cut -d' ' -f1 /proc/loadavg)
 app=$BENCH_WORK/app-phases
 make_app "$app"
 version=1

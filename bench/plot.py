@@ -22,7 +22,8 @@ RESULTS = os.path.join(HERE, "results")
 def main():
     rows = list(csv.DictReader(open(os.path.join(RESULTS, "deploy-vs-peers.tsv")), delimiter="\t"))
     with open(os.path.join(RESULTS, "deploy-vs-peers.txt")) as f:
-        subtitle = f.readline().split(";")[0].replace("deploy vs peers: ", "").split(", load")[0]
+        # Date, machine, load average (a busy machine's figures must say so) and silver's commit.
+        subtitle = f.readline().split(";")[0].replace("deploy vs peers: ", "").replace("Debian GNU/Linux 12 (bookworm), ", "")
     fig, ax = plt.subplots(figsize=(7, 4.5), dpi=110)
     for tool, color in (("silver", "tab:blue"), ("bare", "tab:gray"), ("ansible", "tab:red"), ("pyinfra", "tab:green")):
         points = sorted((int(r["nodes"]), float(r["min"]), float(r["median"]), float(r["max"])) for r in rows if r["tool"] == tool)
