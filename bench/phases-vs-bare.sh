@@ -56,7 +56,7 @@ for n in $NODES; do
     for tool in silver bare; do
       version=$((version + 1)); set_version "$version"
       if [[ $tool == silver ]]; then
-        timed "$BENCH_WORK/$name-$tool-$round.log" "$SILVER" update "$app" "$conf" --verbose >>"$BENCH_WORK/$name-phases-$tool.txt"
+        timed "$BENCH_WORK/$name-$tool-$round.log" "$SILVER" update "$app" "$conf" --verbose ${SILVER_UPDATE_ARGS:-} >>"$BENCH_WORK/$name-phases-$tool.txt"
       else
         timed "$BENCH_WORK/$name-$tool-$round.log" "$BENCH_ROOT/bench/peers/bare/deploy.sh" "$BENCH_WORK/$name-inventory.sh" "$app" \
           >>"$BENCH_WORK/$name-phases-$tool.txt"

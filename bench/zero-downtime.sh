@@ -39,20 +39,25 @@ WRK_PID=
 stop_wrk() { [[ -n $WRK_PID ]] && kill -INT "$WRK_PID" 2>/dev/null; wait "$WRK_PID" 2>/dev/null || true; WRK_PID=; }
 trap 'stop_wrk; cleanup_nodesets' EXIT
 
-# HAProxy's counters for the app servers' backend: "wretr wredis hrsp_5xx econ eresp".
+# HAProxy's counters for the apps' backends: "wretr wredis hrsp_5xx econ eresp".
 haproxy_counters() {
   haproxy_stat "$conf" |
     /usr/bin/python3 -c '
 import csv, sys
 lines = sys.stdin.read().splitlines()
 header = lines[0].lstrip("# ").split(",")
+keys = ("wretr", "wredis", "hrsp_5xx", "econ", "eresp")
+sums = [0] * len(keys)
+found = False
+# The apps'"'"' backends: appservers at a155dda, app_APP since the per-app backends.
 for row in csv.reader(lines[1:]):
-    if row and row[0] == "appservers" and row[1] == "BACKEND":
+    if row and (row[0] == "appservers" or row[0].startswith("app_")) and row[1] == "BACKEND":
         r = dict(zip(header, row))
-        print(" ".join(r[k] or "0" for k in ("wretr", "wredis", "hrsp_5xx", "econ", "eresp")))
-        break
-else:
-    sys.exit("no appservers backend in show stat")'
+        sums = [s + int(r[k] or 0) for s, k in zip(sums, keys)]
+        found = True
+if not found:
+    sys.exit("no app backend in show stat")
+print(" ".join(map(str, sums)))'
 }
 
 # Prefixes each line with the seconds since the command started, to see where time goes.
@@ -97,7 +102,7 @@ PY
 
 under_load idle sleep 8
 version=3; set_version 3
-under_load "silver update" "$SILVER" update "$app" "$conf" --verbose
+under_load "silver update" "$SILVER" update "$app" "$conf" --verbose ${SILVER_UPDATE_ARGS:-}
 check_serving "$conf" "benchapp 3 from"
 under_load "silver activate prev" "$SILVER" activate "$conf" benchapp prev --verbose
 check_serving "$conf" "benchapp 2 from"
@@ -112,7 +117,7 @@ under_load "pyinfra deploy" run_pyinfra "$conf" "$app"
 check_serving "$conf" "benchapp 6 from"
 # silver again after the others: its next update must take over from whatever they left.
 version=7; set_version 7
-under_load "silver update again" "$SILVER" update "$app" "$conf" --verbose
+under_load "silver update again" "$SILVER" update "$app" "$conf" --verbose ${SILVER_UPDATE_ARGS:-}
 check_serving "$conf" "benchapp 7 from"
 
 # The default nodeset's figures go to zero-downtime.txt; other sizes beside it.

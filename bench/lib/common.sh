@@ -21,7 +21,7 @@ fi
 log() { echo "bench: $*" >&2; }
 source "$BENCH_ROOT/bench/lib/timing.sh"
 machine_line() {
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)${SILVER_UPDATE_ARGS:+, update $SILVER_UPDATE_ARGS}"
 }
 
 # Installs what the scripts need beyond scripts/build: rsync, wrk and curl from Debian, and a venv
@@ -192,7 +192,12 @@ write_inventories() {
 }
 
 # The four deploys. Each is one command; output goes to $BENCH_WORK/NAME-TOOL.log.
-run_silver() { "$SILVER" update "$2" "$1" >>"$BENCH_WORK/$(basename "$1" .conf)-silver.log" 2>&1; }
+# SILVER_UPDATE_ARGS: more options for every timed `silver update`, e.g. "--soak 0" where
+# update watches the first app server for a while before the rest (the bare script does not).
+run_silver() {
+  # shellcheck disable=SC2086
+  "$SILVER" update "$2" "$1" ${SILVER_UPDATE_ARGS:-} >>"$BENCH_WORK/$(basename "$1" .conf)-silver.log" 2>&1
+}
 run_bare() {
   local name
   name=$(basename "$1" .conf)

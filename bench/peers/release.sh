@@ -10,7 +10,8 @@
 # 3. install the systemd template unit benchapp-TOOL@.service (gunicorn, 2 workers, as
 #    www-data, as silver runs instances) if it changed, and start the new release;
 # 4. wait until it answers /health (every 0.1 s, 60 s at most);
-# 5. write the nginx site (keeping the /.silverlining/ready location the balancer checks)
+# 5. write the nginx site (answering the balancer's checks under /.silverlining/ready: the
+#    page silver had at a155dda and the per-app pages /.silverlining/ready/APP it has since)
 #    and reload nginx, gracefully;
 # 6. stop the old release, point `current` at the new one, keep the KEEP newest releases.
 set -euo pipefail
@@ -56,13 +57,13 @@ cat >/etc/nginx/sites-enabled/silverlining <<EOF
 server {
     listen 80 default_server;
     server_name _;
-    location = /.silverlining/ready { access_log off; return 200 "ready\n"; }
+    location ^~ /.silverlining/ready { access_log off; return 200 "ready\n"; }
     location / { return 404; }
 }
 server {
     listen 80;
     server_name $server_name;
-    location = /.silverlining/ready { access_log off; return 200 "ready\n"; }
+    location ^~ /.silverlining/ready { access_log off; return 200 "ready\n"; }
     location / {
         root $release_dir/static;
         try_files \$uri @benchapp;

@@ -170,11 +170,11 @@ for i in "${!addresses[@]}"; do say "${names[$i]}: $instance is running, not yet
 # switch_node INDEX [INSTANCE]: routes the app server to the new instance (or INSTANCE).
 switch_node() {
   local i=$1 to=${2:-$instance} status=0
-  if [[ -n $balancer ]]; then on "$balancer" balancer "${names[$i]}" drain || return 1; fi
+  if [[ -n $balancer ]]; then on "$balancer" balancer "$app" "${names[$i]}" drain || return 1; fi
   on "${addresses[$i]}" activate "$app" "$to" "$host" "$path" "$static" "$health" || status=$?
   if [[ -n $balancer ]]; then
     # Back into rotation whatever happened; a switched node is waited for until it is up.
-    on "$balancer" balancer "${names[$i]}" ready $((status == 0 ? 10 : 0)) || true
+    on "$balancer" balancer "$app" "${names[$i]}" ready $((status == 0 ? 10 : 0)) || true
   fi
   return "$status"
 }

@@ -203,7 +203,8 @@ wait_healthy() {
 # ---- app server: the switch (Activation.activate) ----
 
 # Sets `router` to nginx's file as RouterConfiguration.render writes it for one app at one
-# location.
+# location: as main renders it since the per-app backends (the balancer checks
+# /.silverlining/ready/APP); a155dda's had no such location, which there is harmless.
 render_router() {
   local app=$1 host=$2 path=$3 name=$4 port=$5 static=$6 root
   local at="@${app//[^[:alnum:]]/_}_0"
@@ -220,6 +221,10 @@ server {
     listen 80 default_server;
     server_name _;
 $ready
+    location = /.silverlining/ready/$app {
+        access_log off;
+        return 200 "ready\n";
+    }
     location / {
         return 404 "no app is configured for this host name\n";
     }
@@ -353,7 +358,7 @@ remove() {
 
 # ---- balancer (HAProxyRuntime) ----
 
-# balancer SERVER drain|ready [UP_TIMEOUT]: sets the server's state on HAProxy's admin
+# balancer APP SERVER drain|ready [UP_TIMEOUT]: sets the server's state on HAProxy's admin
 # socket, then after drain waits (30 s at most) until it has no session, after ready waits
 # (UP_TIMEOUT s, default 0) until HAProxy sees it up, polling `show stat` every 50 ms; prints
 # "SERVER STATUS sessions N". bash has no Unix sockets and Debian's nodes have no socat, so
@@ -362,8 +367,10 @@ remove() {
 # on a busy node, so AF_UNIX (1), SOCK_STREAM (1) and sockaddr_un are spelled out.
 balancer() {
   perl -e '
-my ($server, $state, $timeout) = @ARGV;
+my ($app, $server, $state, $timeout) = @ARGV;
 $timeout = $state eq "drain" ? 30 : ($timeout || 0);
+# The app'"'"'s backend: app_APP since the per-app backends, appservers before them.
+my $backend;
 sub ask {
     socket(my $s, 1, 1, 0) or die "socket: $!\n";
     connect($s, pack("S Z108", 1, "/run/haproxy/admin.sock")) or die "cannot reach HAProxy at /run/haproxy/admin.sock: $!\n";
@@ -374,13 +381,17 @@ sub stat_of {
     my @lines = split /\n/, ask("show stat");
     my @cols = split /,/, substr(shift(@lines), 2);
     my %at; @at{@cols} = 0 .. $#cols;
+    my %found;
     for (@lines) {
         my @f = split /,/, $_, -1;
-        return ($f[$at{scur}], $f[$at{status}]) if $f[0] eq "appservers" && $f[1] eq $server;
+        $found{$f[0]} = [$f[$at{scur}], $f[$at{status}]] if $f[1] eq $server;
     }
-    die "the balancer has no server $server in appservers; run silver setup-node\n";
+    $backend //= exists $found{"app_$app"} ? "app_$app" : "appservers";
+    return @{$found{$backend}} if $found{$backend};
+    die "the balancer has no server $server in $backend; run silver setup-node\n";
 }
-my $answer = ask("set server appservers/$server state $state");
+stat_of();
+my $answer = ask("set server $backend/$server state $state");
 die "HAProxy refused to set $server to $state: $answer" if $answer =~ /\S/;
 my $end = time + $timeout;
 my ($scur, $status) = stat_of();
