@@ -1,24 +1,32 @@
 #!/usr/bin/env bash
-# silver update against an Ansible playbook and a pyinfra deploy doing the same work
+# silver update against the bare bash limit (bench/peers/bare: the same steps on silver's own
+# node layout, nothing extra), an Ansible playbook and a pyinfra deploy doing the same work
 # (bench/peers/), on the same local nodesets of N app servers behind a balancer, N = 1 2 4 8.
 # For each N: create and set up a nodeset once, deploy once with each tool (not counted: the
-# first upload of the whole app), then RUNS rounds of one deploy per tool, the tools' order
-# rotating from round to round, each deploy bringing a new version of app.py. Prints medians
-# (min-max) and ratios, writes bench/results/deploy-vs-peers.txt and .tsv (for bench/plot.py).
+# first upload of the whole app, and the warm-up of each tool's SSH connections), then RUNS
+# rounds of one deploy per tool, the tools' order changing from round to round, each deploy
+# bringing a new version of app.py and checked through the balancer. Prints medians
+# (min-max), silver / bare and the peers / silver, writes bench/results/deploy-vs-peers.txt
+# and .tsv (for bench/plot.py).
 #
-#   bench/deploy-vs-peers.sh                 # NODES="1 2 4 8" RUNS=3
+#   bench/deploy-vs-peers.sh                 # NODES="1 2 4 8" RUNS=4 (one full Latin square)
 #   NODES="1 8" RUNS=5 bench/deploy-vs-peers.sh
 # Run as root after scripts/build. Nodesets are destroyed at the end, also after a failure.
 source "$(dirname "$0")/lib/common.sh"
 NODES=${NODES:-1 2 4 8}
-RUNS=${RUNS:-3}
-TOOLS=(silver ansible pyinfra)
+RUNS=${RUNS:-4}
+TOOLS=(silver bare ansible pyinfra)
+# The order of each round: a balanced Latin square, so over 4 rounds each tool runs once in
+# each position and follows each other tool once. (A plain rotation keeps the cycle: silver
+# would always follow pyinfra.) That also checks that silver's next update works after the
+# bare script and after each peer, and the bare script after each of the others.
+ORDERS=("silver bare pyinfra ansible" "bare ansible silver pyinfra" "ansible pyinfra bare silver" "pyinfra silver ansible bare")
 ensure_tools
 app=$BENCH_WORK/app
 make_app "$app"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 
-declare -A times
+declare -A times load_at
 version=1
 set_version() { sed -i "s/^VERSION = .*/VERSION = \"$1\"/" "$app/app.py"; }
 
@@ -28,7 +36,7 @@ for n in $NODES; do
   create_nodeset "$name" "$n"
   conf=$BENCH_WORK/$name.conf
   write_inventories "$conf"
-  : >"$BENCH_WORK/$name-silver.log"; : >"$BENCH_WORK/$name-ansible.log"; : >"$BENCH_WORK/$name-pyinfra.log"
+  for tool in "${TOOLS[@]}"; do : >"$BENCH_WORK/$name-$tool.log"; done
   for tool in "${TOOLS[@]}"; do
     version=$((version + 1)); set_version "$version"
     log "$name: first deploy with $tool (not counted)"
@@ -37,8 +45,7 @@ for n in $NODES; do
     check_serving "$conf" "benchapp $version from"
   done
   for round in $(seq "$RUNS"); do
-    for i in 0 1 2; do
-      tool=${TOOLS[$(((round - 1 + i) % 3))]}
+    for tool in ${ORDERS[$(((round - 1) % 4))]}; do
       version=$((version + 1)); set_version "$version"
       start=$(now)
       run_tool "$tool" "$conf" "$app" "$n" || { log "$tool failed; see $BENCH_WORK/$name-$tool.log"; tail -20 "$BENCH_WORK/$name-$tool.log" >&2; exit 1; }
@@ -48,6 +55,7 @@ for n in $NODES; do
       times[$n,$tool]+="$seconds "
     done
   done
+  load_at[$n]=$(cut -d' ' -f1 /proc/loadavg)
   destroy_nodeset "$conf"
 done
 
@@ -59,27 +67,31 @@ tsv=$RESULTS/deploy-vs-peers.tsv
 printf 'nodes\ttool\tmin\tmedian\tmax\truns\n' >"$tsv"
 first_n=$(awk '{ print $1 }' <<<"$NODES")
 last_n=$(awk '{ print $NF }' <<<"$NODES")
+verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "met" : "MISSED" }'; }
+declare -A med
 {
   echo "deploy vs peers: $(machine_line); load $load_before before; $RUNS counted runs per tool and N, interleaved"
-  echo "seconds per deploy, median (min-max); ratio = peer median / silver median (how many times faster silver is)"
-  printf '%-6s %-20s %-20s %-20s %10s %10s\n' "N" "silver" "ansible" "pyinfra" "ansible/s" "pyinfra/s"
+  echo "seconds per deploy, median (min-max); silver/bare = silver median / bare median (1.00 = as fast as the limit); peer/s = peer median / silver median (how many times faster silver is); load = 1-min load average when that N ended"
+  printf '%-4s %-19s %-19s %-20s %-19s %11s %9s %9s %6s\n' "N" "silver" "bare" "ansible" "pyinfra" "silver/bare" "ansible/s" "pyinfra/s" "load"
   for n in $NODES; do
-    declare -A med=()
     cells=()
     for tool in "${TOOLS[@]}"; do
       read -r lo md hi <<<"$(stats "${times[$n,$tool]}")"
-      med[$tool]=$md
+      med[$n,$tool]=$md
       cells+=("$md ($lo-$hi)")
       printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$tool" "$lo" "$md" "$hi" "$RUNS" >>"$tsv"
     done
-    printf '%-6s %-20s %-20s %-20s %10s %10s\n' "$n" "${cells[0]}" "${cells[1]}" "${cells[2]}" \
-      "$(ratio "${med[ansible]}" "${med[silver]}")" "$(ratio "${med[pyinfra]}" "${med[silver]}")"
-    eval "median_silver_$n=${med[silver]} median_ansible_$n=${med[ansible]} median_pyinfra_$n=${med[pyinfra]}"
+    printf '%-4s %-19s %-19s %-20s %-19s %11s %9s %9s %6s\n' "$n" "${cells[0]}" "${cells[1]}" "${cells[2]}" "${cells[3]}" \
+      "$(ratio "${med[$n,silver]}" "${med[$n,bare]}")" "$(ratio "${med[$n,ansible]}" "${med[$n,silver]}")" \
+      "$(ratio "${med[$n,pyinfra]}" "${med[$n,silver]}")" "${load_at[$n]}"
   done
-  s1=$(eval echo "\$median_silver_$first_n"); sN=$(eval echo "\$median_silver_$last_n")
-  aN=$(eval echo "\$median_ansible_$last_n"); pN=$(eval echo "\$median_pyinfra_$last_n")
-  r=$(ratio "$sN" "$s1"); ra=$(ratio "$aN" "$sN"); rp=$(ratio "$pN" "$sN")
-  verdict() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "met" : "MISSED" }'; }
+  for n in $NODES; do
+    rb=$(ratio "${med[$n,silver]}" "${med[$n,bare]}")
+    echo "target: silver <= 1.05x the bare script at $n: ${rb}x: $(verdict "$rb" "<=" 1.05)"
+  done
+  r=$(ratio "${med[$last_n,silver]}" "${med[$first_n,silver]}")
+  ra=$(ratio "${med[$last_n,ansible]}" "${med[$last_n,silver]}")
+  rp=$(ratio "${med[$last_n,pyinfra]}" "${med[$last_n,silver]}")
   echo "target: silver update to $last_n within 1.3x of update to $first_n: ${r}x: $(verdict "$r" "<=" 1.3)"
   echo "target: silver >= 5x faster than Ansible at $last_n: ${ra}x: $(verdict "$ra" ">=" 5)"
   echo "target: silver >= 2x faster than pyinfra at $last_n: ${rp}x: $(verdict "$rp" ">=" 2)"

@@ -21,7 +21,7 @@ fi
 log() { echo "bench: $*" >&2; }
 source "$BENCH_ROOT/bench/lib/timing.sh"
 machine_line() {
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'), $(. /etc/os-release && echo "$PRETTY_NAME"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), silver $(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo '?') ($(basename "$(dirname "$SILVER")") build)${SILVER_UPDATE_ARGS:+, update $SILVER_UPDATE_ARGS}"
 }
 
 # Installs what the scripts need beyond scripts/build: rsync, wrk and curl from Debian, and a venv
@@ -127,11 +127,30 @@ node_ssh() {
     -o GlobalKnownHostsFile=/dev/null -o IdentitiesOnly=yes -o LogLevel=ERROR -i "$keys/id_ed25519" "root@$address" "$@"
 }
 
-# Inventories for both peers, in $BENCH_WORK/NAME-inventory.{ini,py}.
+# node_entries CONF ROLE: "name=address" a line (ROLE service: every service:NAME).
+node_entries() {
+  "$SILVER" list-nodes "$1" --json | /usr/bin/python3 -c '
+import json, sys
+role = sys.argv[1]
+print("\n".join(r["name"] + "=" + r["address"] for r in json.load(sys.stdin) if r["role"] == role or r["role"].startswith(role + ":")))' "$2"
+}
+
+# Inventories for the bare script and both peers, in $BENCH_WORK/NAME-inventory.{sh,ini,py},
+# and the SSH client file pyinfra's rsync reads ($BENCH_WORK/NAME-ssh.conf).
 write_inventories() {
   local conf=$1 name keys
   name=$(basename "$conf" .conf)
   keys=$(nodeset_keys "$conf")
+  {
+    echo "# bench/peers/bare inventory for the nodeset $name (written by bench/lib/common.sh)"
+    echo "BARE_KEY=$keys/id_ed25519"
+    echo "BARE_KNOWN_HOSTS=$keys/known_hosts"
+    echo "BARE_APPSERVERS=($(node_entries "$conf" appserver | tr '\n' ' '))"
+    echo "BARE_BALANCER=$(node_entries "$conf" balancer | head -1)"
+    echo "BARE_OTHERS=($(node_entries "$conf" 'service' | cut -d= -f2 | tr '\n' ' '))"
+    echo "BARE_HOST=www.$name.test"
+    echo "BARE_PATH=/"
+  } >"$BENCH_WORK/$name-inventory.sh"
   {
     echo "[appservers]"
     node_addresses "$conf" appserver
@@ -143,6 +162,19 @@ write_inventories() {
     echo "ansible_python_interpreter=/usr/bin/python3"
   } >"$BENCH_WORK/$name-inventory.ini"
   {
+    echo "# pyinfra's rsync runs ssh -F with this file: a warm ControlMaster connection per host."
+    echo "Host *"
+    echo "    User root"
+    echo "    IdentityFile $keys/id_ed25519"
+    echo "    IdentitiesOnly yes"
+    echo "    UserKnownHostsFile $keys/known_hosts"
+    echo "    GlobalKnownHostsFile /dev/null"
+    echo "    StrictHostKeyChecking yes"
+    echo "    ControlMaster auto"
+    echo "    ControlPath /tmp/bench-pyinfra-cp-%C"
+    echo "    ControlPersist 120"
+  } >"$BENCH_WORK/$name-ssh.conf"
+  {
     echo "# pyinfra inventory for the nodeset $name's app servers (written by bench/lib/common.sh)"
     echo "appservers = ("
     echo "    ["
@@ -153,43 +185,74 @@ write_inventories() {
     echo "        \"ssh_key\": \"$keys/id_ed25519\","
     echo "        \"ssh_known_hosts_file\": \"$keys/known_hosts\","
     echo "        \"ssh_strict_host_key_checking\": \"yes\","
+    echo "        \"ssh_config_file\": \"$BENCH_WORK/$name-ssh.conf\","
     echo "    },"
     echo ")"
   } >"$BENCH_WORK/$name-inventory.py"
 }
 
-# The three deploys. Each is one command; output goes to $BENCH_WORK/NAME-TOOL.log.
-run_silver() { "$SILVER" update "$2" "$1" >>"$BENCH_WORK/$(basename "$1" .conf)-silver.log" 2>&1; }
+# The four deploys. Each is one command; output goes to $BENCH_WORK/NAME-TOOL.log.
+# SILVER_UPDATE_ARGS: more options for every timed `silver update`, e.g. "--soak 0" where
+# update watches the first app server for a while before the rest (the bare script does not).
+run_silver() {
+  # shellcheck disable=SC2086
+  "$SILVER" update "$2" "$1" ${SILVER_UPDATE_ARGS:-} >>"$BENCH_WORK/$(basename "$1" .conf)-silver.log" 2>&1
+}
+run_bare() {
+  local name
+  name=$(basename "$1" .conf)
+  "$BENCH_ROOT/bench/peers/bare/deploy.sh" "$BENCH_WORK/$name-inventory.sh" "$2" >>"$BENCH_WORK/$name-bare.log" 2>&1
+}
 run_ansible() {
   local name
   name=$(basename "$1" .conf)
   ANSIBLE_CONFIG=$BENCH_ROOT/bench/peers/ansible/ansible.cfg \
     "$PEERS_VENV/bin/ansible-playbook" -i "$BENCH_WORK/$name-inventory.ini" \
-    -e "app_dir=$2 server_name=www.$name.test forks=$3" --forks "$3" \
+    -e "app_dir=$2 server_name=www.$name.test release=$(date -u +%Y%m%d%H%M%S)" --forks "$3" \
     "$BENCH_ROOT/bench/peers/ansible/deploy.yml" >>"$BENCH_WORK/$name-ansible.log" 2>&1
 }
 run_pyinfra() {
   local name
   name=$(basename "$1" .conf)
   (cd "$BENCH_ROOT/bench/peers/pyinfra" && APP_DIR=$2 SERVER_NAME=www.$name.test \
-    "$PEERS_VENV/bin/pyinfra" -y "$BENCH_WORK/$name-inventory.py" deploy.py >>"$BENCH_WORK/$name-pyinfra.log" 2>&1)
+    "$PEERS_VENV/bin/pyinfra" -y --no-wait "$BENCH_WORK/$name-inventory.py" deploy.py >>"$BENCH_WORK/$name-pyinfra.log" 2>&1)
 }
 # run_tool TOOL CONF APPDIR N
 run_tool() {
   case $1 in
     silver) run_silver "$2" "$3" ;;
+    bare) run_bare "$2" "$3" ;;
     ansible) run_ansible "$2" "$3" "$4" ;;
     pyinfra) run_pyinfra "$2" "$3" ;;
   esac
 }
 
-# Asks the balancer for / a few times and checks the answers name RELEASE_PATTERN.
+# haproxy_stat CONF: HAProxy's `show stat` CSV from the balancer's admin socket (perl-base is
+# on every Debian node; socat is not).
+haproxy_stat() {
+  node_ssh "$1" "$(node_addresses "$1" balancer | head -1)" perl <<'PERL'
+socket(my $s, 1, 1, 0) or die "socket: $!\n";
+connect($s, pack("S Z108", 1, "/run/haproxy/admin.sock")) or die "cannot reach HAProxy: $!\n";
+syswrite($s, "show stat\n");
+print while <$s>;
+PERL
+}
+
+# Asks the balancer for / a few times, then every app server itself (from the balancer,
+# which the firewall lets through), and checks that every answer names RELEASE_PATTERN.
+# (Through the balancer alone a switched app server may not be picked for a dozen requests:
+# HAProxy's round robin puts a server whose weight came back from a drain at the end of
+# its queue.)
 check_serving() {
-  local conf=$1 pattern=$2 name balancer body i
+  local conf=$1 pattern=$2 name balancer body i bad
   name=$(basename "$conf" .conf)
   balancer=$(node_addresses "$conf" balancer | head -1)
   for i in 1 2 3 4; do
     body=$(curl -s --max-time 5 -H "Host: www.$name.test" "http://$balancer/") || true
     [[ $body == *$pattern* ]] || { log "$name: the balancer answered '$body', expected $pattern"; return 1; }
   done
+  bad=$(node_ssh "$conf" "$balancer" "for a in $(node_addresses "$conf" appserver | xargs); do
+      b=\$(curl -s --max-time 5 -H 'Host: www.$name.test' http://\$a/); case \$b in *'$pattern'*) ;; *) echo \"\$a answered '\$b'\";; esac
+    done")
+  [[ -z $bad ]] || { log "$name: expected $pattern from every app server: $bad"; return 1; }
 }
