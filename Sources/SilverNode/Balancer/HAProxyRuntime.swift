@@ -160,7 +160,12 @@ struct DrainExpiry: Sendable {
     func schedule(after seconds: Int) async throws {
         await cancel()
         try await runner.check(Command(
-            "systemd-run", ["--quiet", "--collect", "--on-active=\(seconds)s", "--unit=\(unit)", NodeLayout.agent, "undrain", backend, server],
+            // systemd fires timers up to a minute late by default (AccuracySec): a drain must
+            // end when it says.
+            "systemd-run", [
+                "--quiet", "--collect", "--on-active=\(seconds)s", "--timer-property=AccuracySec=100ms", "--unit=\(unit)", NodeLayout.agent,
+                "undrain", backend, server,
+            ],
             step: "schedule the end of \(server)'s drain"))
     }
 

@@ -50,9 +50,11 @@ struct DeploymentConfigTests {
         let bad = try CompatApp(files: ["settings.ini": "bad\n"])
         defer { [app, good, bad].forEach { $0.remove() } }
         let silver = SilverCommand(home: fixture.home.path)
-        try await fixture.run(nodeset) { session in
+        try await fixture.run(nodeset) { _ in
             try await silver.check(["create-node", conf])
             try await silver.check(["setup-node", conf])
+            // Opened now: the nodes were recorded by the silver processes above.
+            let session = try fixture.session(nodeset)
             let balancer = try #require(await session.store.all().first { $0.role == .balancer }).address
             /// What the app servers read from their configuration, over a few requests.
             func settings() async throws -> Set<String> {
