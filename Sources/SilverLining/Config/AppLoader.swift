@@ -48,6 +48,7 @@ public enum AppLoader {
             }
         }
         app.updateFetch = try updateFetch(production)
+        app.updateFetchEverywhere = try production.bool("update_fetch_everywhere") ?? false
         app.packages = try packages(production)
         app.defaultLocation = try production.nonEmptyString("default_location")
         app.configTemplate = try production.nonEmptyString("config.template")

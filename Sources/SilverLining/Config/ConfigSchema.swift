@@ -62,6 +62,7 @@ struct ConfigSchema: Sendable {
                 "app_name": .single, "runner": .single, "command": .single, "update_fetch": .list,
                 "packages": .list, "default_location": .single, "health_check": .single, "static": .single,
                 "config.template": .single,
+                "update_fetch_everywhere": .single,
             ],
             prefixes: ["service.", "env."]
         )

@@ -58,7 +58,8 @@ public struct Update: Sendable {
         let plan = RolloutPlan.update(
             app: app.appName, instance: instance,
             appServers: zip(appServers, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
-            balanced: topology.balancer != nil, fetches: !app.updateFetch.isEmpty, soak: soak, batch: batch ?? max(1, appServers.count - 1),
+            balanced: topology.balancer != nil, fetches: !app.updateFetch.isEmpty, fetchEverywhere: app.updateFetchEverywhere, soak: soak,
+            batch: batch ?? max(1, appServers.count - 1),
             nodes: topology.nodes.map(\.name))
         var transport = AgentTransport(
             session: session, agent: agent, topology: topology, app: app.appName, host: target.canonicalHostname, lock: lock.holder,

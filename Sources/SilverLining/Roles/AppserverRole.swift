@@ -25,8 +25,10 @@ public enum AppserverRole {
     }
 
     /// Loads a Silver Lining `runner` file and marks silver's own update requests in the WSGI
-    /// environment (`environ['silverlining.update']`), as Silver Lining did. The header it
-    /// reads cannot come from outside: nginx clears it on every request it forwards.
+    /// environment (`environ['silverlining.update']`), as Silver Lining did, and whether this
+    /// is the primary one (`silverlining.update.primary`: false for `update_fetch_everywhere`'s
+    /// fetches on the other app servers, whose header says `secondary`). The header it reads
+    /// cannot come from outside: nginx clears it on every request it forwards.
     static let wsgiWrapper = """
         # Written by silver setup-node; changes here are replaced.
         import os
@@ -40,8 +42,10 @@ public enum AppserverRole {
 
 
         def application(environ, start_response):
-            if environ.pop(_header, None):
+            _marker = environ.pop(_header, None)
+            if _marker:
                 environ["silverlining.update"] = True
+                environ["silverlining.update.primary"] = _marker != "\(FetchRequest.marker(primary: false))"
             return _app(environ, start_response)
 
         """

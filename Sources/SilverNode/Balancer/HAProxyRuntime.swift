@@ -132,6 +132,8 @@ public struct HAProxyRuntime: Sendable {
             return answer
         case .ready:
             return try await answer(request, within: .seconds(request.upTimeoutSeconds)) { $0.isUp }
+        case .maint:
+            return BalancerAnswer(try entries(of: request.server, app: request.app))
         }
     }
 
