@@ -7,8 +7,14 @@ struct TestApp {
     let directory: String
 
     /// `health` is the status its health check path answers; `setupDelay` slows `/setup`
-    /// (the update_fetch path) so a test can act while a rollout waits on it.
-    init(name: String = "hello", health: Int = 200, setupDelay: Double = 0, setupStatus: Int = 200, version: String = "1") throws {
+    /// (the update_fetch path) so a test can act while a rollout waits on it. Each marked
+    /// `/setup` adds a line to `fetches` in the instance's TMPDIR saying whether it was the
+    /// primary one; with `fetchEverywhere` every app server fetches, and `failSecondary`
+    /// makes the others' fetches fail.
+    init(
+        name: String = "hello", health: Int = 200, setupDelay: Double = 0, setupStatus: Int = 200, version: String = "1",
+        fetchEverywhere: Bool = false, failSecondary: Bool = false
+    ) throws {
         directory = NSTemporaryDirectory() + "silver-app-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/static", withIntermediateDirectories: true)
         try """
@@ -16,6 +22,7 @@ struct TestApp {
             app_name = \(name)
             runner = app.py
             update_fetch = /setup
+            update_fetch_everywhere = \(fetchEverywhere)
             health_check = /health
 
             """.write(toFile: directory + "/app.ini", atomically: true, encoding: .utf8)
@@ -33,6 +40,12 @@ struct TestApp {
                     time.sleep(\(setupDelay))
                     if \(setupStatus) != 200:
                         status = "\(setupStatus) Setup Failed"
+                    if environ.get("silverlining.update"):
+                        primary = environ.get("silverlining.update.primary")
+                        with open(os.path.join(os.environ["TMPDIR"], "fetches"), "a") as fetches:
+                            fetches.write("primary=%s\\n" % primary)
+                        if \(failSecondary ? "True" : "False") and not primary:
+                            status = "500 Secondary Setup Failed"
                 body = "node=%s instance=%s version=%s update=%s\\n" % (
                     socket.gethostname(), os.environ.get("SILVER_INSTANCE_NAME"), VERSION,
                     environ.get("silverlining.update", False))
