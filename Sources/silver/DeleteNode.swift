@@ -12,9 +12,9 @@ struct DeleteNode: AsyncParsableCommand {
             (--drain-timeout), taken out of it and its instances stopped; then every remaining \
             node's topology, /etc/hosts block, firewall and HAProxy servers, the database \
             servers' access and this machine's hosts block are set up without it, and it is \
-            destroyed (a static server is only forgotten). A failure while an app server \
-            leaves puts it back into rotation; a later one stops with the nodeset serving, and \
-            running the command again finishes. Deleting the last app server, or a database \
+            destroyed (a static server is only forgotten). A failure or Ctrl-C while an app \
+            server leaves puts it back into rotation; a later one stops with the nodeset \
+            serving, and running the command again finishes. Deleting the last app server, or a database \
             node holding apps' data, is refused unless --force. Asks first unless --yes.
             """
     )
@@ -69,7 +69,8 @@ struct DeleteNode: AsyncParsableCommand {
                 return
             }
             try confirm("Delete \(preview.targets.count) node(s) of \(session.nodeset.name): \(preview.targets.map(\.name).joined(separator: ", "))?", yes: yes)
-            try await deletion.run(preview)
+            let job = deletion
+            _ = try await Interrupts.cancelling(console) { try await job.run(preview) }
         }
     }
 }
