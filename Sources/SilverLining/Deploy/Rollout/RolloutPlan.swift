@@ -1,7 +1,7 @@
 /// A rollout as a value: the ordered phases of steps per node that `update` and `activate`
 /// run, computed from the nodeset's app servers and what each serves now, and, for any point
 /// where it may fail or be interrupted, the steps that undo it. `RolloutExecutor` runs it;
-/// tests read it.
+/// tests read it. `delete-node` is one too (`RolloutPlan.removal`, in Scale/).
 ///
 /// The order is the design note's: the new instance is half-deployed everywhere (update),
 /// then the first app server is drained, switched, put back and runs `update_fetch`; only
