@@ -26,7 +26,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         discussion: "Most verbs read a JSON request on standard input and write a JSON answer.",
         subcommands: [
             Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Soak.self, Query.self,
-            Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
+            Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, BalancerSaveState.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
             Remove.self, Secret.self, AppSecret.self,
         ]
     )
@@ -203,6 +203,15 @@ struct BalancerStatus: AsyncParsableCommand {
 
     func run() async throws {
         try await agent { try AgentIO.writeAnswer(try HAProxyRuntime().servers()) }
+    }
+}
+
+struct BalancerSaveState: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "balancer-save-state", abstract: "Save HAProxy's server states for the process a reload starts.")
+
+    func run() async throws {
+        try await agent { try HAProxyRuntime().saveState() }
     }
 }
 

@@ -8,7 +8,9 @@ struct DestroyNode: AsyncParsableCommand {
         discussion: """
             Asks first unless --yes is given. When the nodeset's last node is gone, what the \
             provider made for the nodeset goes too (for local nodes: the bridge and the apt \
-            cache). A static server is only forgotten, never touched.
+            cache). A static server is only forgotten, never touched. Nothing is drained and \
+            the other nodes are not told: to take nodes out of a nodeset that keeps serving, \
+            use delete-node.
             """
     )
 

@@ -28,7 +28,7 @@ struct CLITests {
 
             """
         }
-        let nodes = ["app1.\(file.name).test", "postgresql1.\(file.name).test"]
+        let nodes = ["app1.\(file.name).test", "postgresql.\(file.name).test"]
         try await file.run {
             let created = try await SilverCLI.run(["create-node", file.path], environment: file.environment)
             #expect(created.status == 0, "\(created.transcript)")

@@ -41,7 +41,7 @@ struct ExampleAppTests {
             #expect(readers.subtracting([writer]).count >= 1, "read on \(readers), written on \(writer)")
 
             // The rows are in MariaDB on the service node, from every app server.
-            let mysqlNode = "mysql1.\(fixture.name).test"
+            let mysqlNode = "mysql.\(fixture.name).test"
             let nodes = try await session.output("mysql", ["-N", "-e", "SELECT COUNT(DISTINCT node) FROM hello.visits"], on: mysqlNode)
             #expect(nodes == "3")
 

@@ -65,13 +65,13 @@ struct NodeErrorTests {
             try await file.run {
                 let run = try await SilverCLI.run(["create-node", file.path], environment: file.environment)
                 #expect(run.status == 1, "\(run.transcript)")
-                #expect(run.errorText.contains("mysql1.\(file.name).test (\(hosts["mysql"]!)) does not answer on SSH"), "\(run.transcript)")
+                #expect(run.errorText.contains("mysql.\(file.name).test (\(hosts["mysql"]!)) does not answer on SSH"), "\(run.transcript)")
                 #expect(!run.errorText.contains("app1."), "\(run.transcript)")
 
                 let listed = try await SilverCLI.run(["list-nodes", file.path], environment: file.environment)
                 let lines = listed.text.split(separator: "\n")
                 #expect(lines.contains { $0.hasPrefix("app1.\(file.name).test ") && $0.hasSuffix(" running") }, "\(listed.transcript)")
-                #expect(lines.contains { $0.hasPrefix("mysql1.\(file.name).test ") && $0.hasSuffix(" not created") }, "\(listed.transcript)")
+                #expect(lines.contains { $0.hasPrefix("mysql.\(file.name).test ") && $0.hasSuffix(" not created") }, "\(listed.transcript)")
             }
         }
     }

@@ -19,12 +19,26 @@ import Testing
             nodes = 2
             """)
         #expect(nodeset.nodes.map(\.name) == [
-            "app1.example.com", "app2.example.com", "mysql1.example.com", "postgresql1.example.com",
+            "app1.example.com", "app2.example.com", "mysql.example.com", "postgresql1.example.com",
             "postgresql2.example.com", "balancer.example.com",
         ])
         #expect(nodeset.nodes.map(\.role) == [
             .appserver, .appserver, .service("mysql"), .service("postgresql"), .service("postgresql"), .balancer,
         ])
+    }
+
+    @Test("a lone service node is named as the note names it, several are numbered; node_name wins")
+    func serviceNodeNames() throws {
+        let one = try scratch.nodeset("[general]\nbase_domain = example.com\n[appserver]\n[service:mysql]\nnodes = 1\n")
+        #expect(one.nodes(in: .service("mysql")).map(\.name) == ["mysql.example.com"])
+        #expect(one.nodes(in: .service("mysql")).map(\.formerName) == ["mysql1.example.com"])
+        let two = try scratch.nodeset("[general]\nbase_domain = example.com\n[appserver]\n[service:mysql]\nnodes = 2\n")
+        #expect(two.nodes(in: .service("mysql")).map(\.name) == ["mysql1.example.com", "mysql2.example.com"])
+        #expect(two.nodes(in: .service("mysql")).map(\.formerName) == ["mysql.example.com", nil], "the first may have been the lone one")
+        let named = try scratch.nodeset("[general]\nbase_domain = example.com\n[appserver]\n[service:mysql]\nnode_name = db.example.com\n")
+        #expect(named.nodes(in: .service("mysql")).map(\.name) == ["db.example.com"])
+        #expect(named.nodes.allSatisfy { $0.formerName == nil }, "a name the user gave is never swapped")
+        #expect(one.nodes(in: .appserver).map(\.name) == ["app1.example.com"], "app servers keep their numbers")
     }
 
     @Test func oneNodeWhenNodesIsAbsentAndNoBalancerForIt() throws {
@@ -136,7 +150,7 @@ import Testing
 
     @Test func serviceOnlyNodesetIsFine() throws {
         let nodeset = try scratch.nodeset("[general]\nbase_domain = example.com\n[service:postgis]\n")
-        #expect(nodeset.nodes.map(\.name) == ["postgis1.example.com"])
+        #expect(nodeset.nodes.map(\.name) == ["postgis.example.com"])
     }
 
     @Test func nodeNamesMustBeUnique() throws {

@@ -37,8 +37,8 @@ import Testing
         #expect(warning.contains("line 30"))
     }
 
-    @Test func oneMySQLNodeNamedFromBaseDomain() {
-        #expect(nodeset.nodes(in: .service("mysql")).map(\.name) == ["mysql1.foobar.com"])
+    @Test func oneMySQLNodeNamedAsTheNoteNamesIt() {
+        #expect(nodeset.nodes(in: .service("mysql")).map(\.name) == ["mysql.foobar.com"])
         #expect(nodeset.serviceNames == ["mysql"])
     }
 
@@ -84,7 +84,7 @@ import Testing
     @Test func topologyLinesInTheNotesForm() {
         let lines = NodesetReport.topologyLines(nodeset, addresses: ["app1.foobar.com": "10.4.3.2"])
         #expect(lines.first == "appserver = app1.foobar.com 10.4.3.2")
-        #expect(lines.contains("service.mysql = mysql1.foobar.com -"))
+        #expect(lines.contains("service.mysql = mysql.foobar.com -"))
         #expect(lines.last == "balancer = balancer.foobar.com -")
     }
 

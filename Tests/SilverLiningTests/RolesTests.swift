@@ -242,14 +242,16 @@ import Testing
         #expect(!self.plan("mysql1.foobar.com").files.contains { $0.content.contains("s3cret") })
     }
 
-    @Test("the balancer gets HAProxy, checked before it is reloaded")
+    @Test("the balancer gets HAProxy, checked before it is reloaded, its servers' states saved for the new process")
     func balancer() throws {
         let plan = plan("balancer.foobar.com")
         #expect(plan.packages.contains("haproxy") && plan.services.contains("haproxy"))
         let config = try #require(plan.files.first { $0.path == HAProxyConfiguration.path })
         #expect(config.content == HAProxyConfiguration.render(topology))
         #expect(config.check == ["haproxy", "-c", "-q", "-f", HAProxyConfiguration.path])
-        #expect(config.then == [.reload(unit: "haproxy")])
+        #expect(config.then == [.run([NodeLayout.agent, "balancer-save-state"]), .reload(unit: "haproxy")])
+        #expect(config.content.contains("server-state-file \(HAProxyRuntime.stateFile)\n"))
+        #expect(config.content.contains("load-server-state-from-file global\n"))
         #expect(plan.router == nil && !plan.packages.contains("nginx-light"))
     }
 

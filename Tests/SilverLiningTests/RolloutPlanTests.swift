@@ -21,7 +21,7 @@ import Testing
 
     func switched(_ node: String, to instance: String?, fetch: Bool = false) -> [RolloutStep] {
         [.drain(node: node), .activate(node: node, instance: instance), .ready(node: node, waitUntilUp: instance != nil)]
-            + (fetch ? [.fetch(node: node, instance: instance!)] : [])
+            + (fetch ? [.fetch(node: node, instance: instance!, primary: true)] : [])
     }
 
     let staged: [RolloutStep] = ["app1", "app2", "app3"].flatMap {
@@ -71,7 +71,7 @@ import Testing
     func onlyAppServerIsNotDrained() {
         let plan = RolloutPlan.update(
             app: "blog", instance: Self.new, appServers: [servers[0]], balanced: true, fetches: true, batch: 1, nodes: ["app1", "balancer"])
-        #expect(plan.phases[1].steps == [.activate(node: "app1", instance: Self.new), .fetch(node: "app1", instance: Self.new)])
+        #expect(plan.phases[1].steps == [.activate(node: "app1", instance: Self.new), .fetch(node: "app1", instance: Self.new, primary: true)])
     }
 
     @Test("a whole update, in order: each node drained, switched and back in rotation; the lock let go last")
@@ -99,7 +99,7 @@ import Testing
 
     @Test("update_fetch failing on the first app server rolls it back the same way")
     func fetchFails() async {
-        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new)])
+        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new, primary: true)])
         let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(update())
         guard case .rolledBack(_, "app1", _, true) = outcome.ending else {
             Issue.record("expected a rollback at app1, got \(outcome.ending)")
@@ -191,7 +191,7 @@ import Testing
 
     @Test("a new instance that cannot be removed afterwards does not make the rollback a failure: app1 serves what it did")
     func removalFailsAfterRollback() async {
-        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new), .remove(node: "app2", instance: Self.new)])
+        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new, primary: true), .remove(node: "app2", instance: Self.new)])
         let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(update())
         guard case .rolledBack(_, "app1", _, true) = outcome.ending else {
             Issue.record("expected a restored rollback, got \(outcome.ending)")
@@ -202,7 +202,7 @@ import Testing
 
     @Test("an undo step that fails is reported: the run says the first node's state is unknown")
     func undoFails() async {
-        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new), .activate(node: "app1", instance: Self.old)])
+        let transport = RecordingTransport(failing: [.fetch(node: "app1", instance: Self.new, primary: true), .activate(node: "app1", instance: Self.old)])
         let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(update())
         guard case .rolledBack(_, "app1", _, false) = outcome.ending else {
             Issue.record("expected an unrestored rollback, got \(outcome.ending)")
@@ -236,6 +236,46 @@ import Testing
         let fresh = servers.map { RolloutPlan.AppServer(name: $0.name, serving: nil) }
         let plan = RolloutPlan.update(app: "blog", instance: Self.new, appServers: fresh, balanced: true, fetches: true, batch: 1, nodes: nodes)
         #expect(plan.rollback(after: [.activate(node: "app1", instance: Self.new)]).map(\.steps) == [switched("app1", to: nil)])
+    }
+
+    @Test("update_fetch_everywhere: each later app server fetches on its new instance, not as the primary, before it is drained")
+    func fetchEverywherePlan() async {
+        let plan = RolloutPlan.update(
+            app: "blog", instance: Self.new, appServers: servers, balanced: true, fetches: true, fetchEverywhere: true, batch: 1, nodes: nodes)
+        #expect(plan.phases[1].steps == switched("app1", to: Self.new, fetch: true), "the first app server's fetch is the primary, after it switched")
+        #expect(plan.phases[2].steps == [.fetch(node: "app2", instance: Self.new, primary: false)] + switched("app2", to: Self.new))
+        let transport = RecordingTransport()
+        _ = await RolloutExecutor(transport: transport, parallel: 1).run(plan)
+        #expect(transport.steps.filter { if case .fetch = $0 { true } else { false } } == [
+            .fetch(node: "app1", instance: Self.new, primary: true), .fetch(node: "app2", instance: Self.new, primary: false),
+            .fetch(node: "app3", instance: Self.new, primary: false),
+        ], "one fetch per app server, the first primary")
+        let without = RolloutPlan.update(
+            app: "blog", instance: Self.new, appServers: servers, balanced: true, fetches: false, fetchEverywhere: true, batch: 1, nodes: nodes)
+        #expect(!without.phases.flatMap(\.steps).contains { if case .fetch = $0 { true } else { false } }, "no update_fetch, nothing to fetch anywhere")
+    }
+
+    @Test("a failing secondary fetch keeps that app server on its old instance, never drained; the rollout stops as for any later node")
+    func secondaryFetchFails() async {
+        let failing = RolloutStep.fetch(node: "app2", instance: Self.new, primary: false)
+        let plan = { (batch: Int) in
+            RolloutPlan.update(
+                app: "blog", instance: Self.new, appServers: servers, balanced: true, fetches: true, fetchEverywhere: true, batch: batch,
+                nodes: nodes)
+        }
+        let transport = RecordingTransport(failing: [failing])
+        let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(plan(1))
+        guard case .stopped("app servers 2 to 2", "app2", .error) = outcome.ending else {
+            Issue.record("expected a stop at app2, got \(outcome.ending)")
+            return
+        }
+        #expect(transport.steps == staged + switched("app1", to: Self.new, fetch: true) + [failing] + closing(clean: false, result: "app2: boom"),
+            "app2 was never drained, so nothing puts it back; app3 never starts")
+
+        let batched = RecordingTransport(failing: [failing])
+        _ = await RolloutExecutor(transport: batched, parallel: 1).run(plan(2))
+        #expect(batched.steps.contains(.activate(node: "app3", instance: Self.new)), "the other app server of the batch switches")
+        #expect(!batched.steps.contains(.activate(node: "app2", instance: Self.new)))
     }
 
     @Test("stage lanes run side by side up to the bound; a phase waits for all its lanes")

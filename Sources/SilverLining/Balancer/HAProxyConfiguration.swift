@@ -45,6 +45,8 @@ public enum HAProxyConfiguration {
                 # so no connection is refused while it restarts.
                 stats socket \(adminSocket) mode 660 level admin expose-fd listeners
                 stats timeout 30s
+                # Saved by silver before each reload: servers keep their state across it.
+                server-state-file \(HAProxyRuntime.stateFile)
                 user haproxy
                 group haproxy
                 daemon
@@ -52,6 +54,7 @@ public enum HAProxyConfiguration {
             defaults
                 log global
                 mode http
+                load-server-state-from-file global
                 option httplog
                 option dontlognull
                 option redispatch

@@ -12,6 +12,7 @@ public enum AppReport {
         }
         rows += app.services.keys.sorted().map { ["service.\($0)", app.services[$0] ?? ""] }
         rows.append(["update_fetch", app.updateFetch.isEmpty ? "-" : app.updateFetch.joined(separator: " ")])
+        if app.updateFetchEverywhere { rows.append(["update_fetch_everywhere", "true"]) }
         rows.append(["packages", app.packages.isEmpty ? "-" : app.packages.joined(separator: " ")])
         for (key, scripts) in [("package_install_script", app.packageInstallScripts), ("after_install_script", app.afterInstallScripts)]
         where !scripts.isEmpty {

@@ -15,7 +15,10 @@ public struct ShowReport: Sendable {
     ) async throws -> ShowReport {
         switch Target(argument: argument) {
         case .nodeset(let path):
-            let nodeset = try NodesetLoader.load(path: path, environment: environment)
+            let loaded = try NodesetLoader.load(path: path, environment: environment)
+            let directory = home.nodesetDirectory(loaded.name)
+            let recorded = FileManager.default.fileExists(atPath: directory + "/state.json") ? try NodesetStore(directory: directory).opened : []
+            let nodeset = KeptNodeNames.apply(to: loaded, recorded: recorded).nodeset
             let addresses = try await NodesetReport.recordedAddresses(of: nodeset, home: home)
             // An unsupported provider kind is among the warnings: showing needs no provider.
             let output = json ? NodesetReport.json(nodeset, addresses: addresses) : NodesetReport.text(nodeset, addresses: addresses)

@@ -55,6 +55,7 @@ public enum AppLoader {
         }
         let compatibility = SilverLiningKeys(production, directory: directory)
         app.updateFetch = try updateFetch(production)
+        app.updateFetchEverywhere = try production.bool("update_fetch_everywhere") ?? false
         app.packages = try compatibility.portedPackages(try packages(production), warnings: &warnings)
         app.packageInstallScripts = try compatibility.scripts("package_install_script")
         app.afterInstallScripts = try compatibility.scripts("after_install_script")

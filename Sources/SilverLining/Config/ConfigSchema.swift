@@ -65,6 +65,7 @@ struct ConfigSchema: Sendable {
                 "platform": .single, "php_root": .single, "package_install_script": .list, "after_install_script": .list,
                 "config.required": .single, "config.checker": .single, "config.default": .single, "config.template": .single,
                 "version": .single, "default_host": .single, "default_hostname": .single,
+                "update_fetch_everywhere": .single,
             ],
             prefixes: ["service.", "env."]
         )

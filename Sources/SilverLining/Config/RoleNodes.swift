@@ -59,7 +59,7 @@ struct RoleNodes {
             let noBase = "there is no base_domain in [general]"
             var name = host?.name ?? ""
             if host?.name == nil {
-                name = try nodeName(index: index, template: nameTemplate, values: values, noBase: noBase)
+                name = try nodeName(index: index, count: count, template: nameTemplate, values: values, noBase: noBase)
             }
             values["name"] = name
             var image: String?
@@ -67,21 +67,30 @@ struct RoleNodes {
                 image = try NodeTemplate.fill(imageTemplate, values: values, unavailable: ["base_domain": noBase], reader: reader,
                     key: "image", at: reader.location(of: "image"))
             }
-            nodes.append(NodeSpec(name: name, role: role, index: index, size: size, staticAddress: host?.address, image: image))
+            var spec = NodeSpec(name: name, role: role, index: index, size: size, staticAddress: host?.address, image: image)
+            if host?.name == nil, nameTemplate == nil, let baseDomain {
+                spec.formerName = Self.formerServiceName(role: role, index: index, count: count, baseDomain: baseDomain)
+            }
+            nodes.append(spec)
         }
         return nodes
     }
 
-    /// From `node_name`, else `PREFIX{{n}}.BASE` (`app3.foobar.com`, `mysql1.foobar.com`), or
+    /// From `node_name`, else `app{{n}}.BASE` for app servers, the design note's `NAME.BASE`
+    /// for a lone service node (`mysql.foobar.com`) and `NAME{{n}}.BASE` for several, or
     /// `balancer.BASE` for the balancer.
-    private func nodeName(index: Int, template: String?, values: [String: String], noBase: String) throws(ConfigError) -> String {
+    private func nodeName(index: Int, count: Int, template: String?, values: [String: String], noBase: String) throws(ConfigError) -> String {
         let name: String
         if let template {
             name = try NodeTemplate.fill(template, values: values,
                 unavailable: ["base_domain": noBase, "name": "node_name is what makes the name"],
                 reader: reader, key: "node_name", at: reader.location(of: "node_name"))
         } else if let baseDomain {
-            name = role == .balancer ? "balancer.\(baseDomain)" : "\(role.namePrefix)\(index).\(baseDomain)"
+            switch role {
+            case .balancer: name = "balancer.\(baseDomain)"
+            case .service where count == 1: name = "\(role.namePrefix).\(baseDomain)"
+            default: name = "\(role.namePrefix)\(index).\(baseDomain)"
+            }
         } else {
             throw reader.error("node_name", "no name for the \(role) nodes: neither node_name nor [general] base_domain is set",
                 hint: "set node_name = \(role == .balancer ? "balancer" : role.namePrefix + "{{n}}").example.com here, or base_domain = example.com in [general]")
@@ -90,5 +99,13 @@ struct RoleNodes {
             throw reader.invalid("node_name", "must make valid host names (letters, digits, '-' and '.')", got: name)
         }
         return name
+    }
+
+    /// The other default name the first service node can have had: `mysql1.BASE` for a lone
+    /// node (silver's name before it followed the note), `mysql.BASE` for the first of several
+    /// (the name it had while it was alone). A node recorded under it keeps it.
+    static func formerServiceName(role: Role, index: Int, count: Int, baseDomain: String) -> String? {
+        guard case .service = role, index == 1 else { return nil }
+        return count == 1 ? "\(role.namePrefix)1.\(baseDomain)" : "\(role.namePrefix).\(baseDomain)"
     }
 }

@@ -13,6 +13,8 @@ public enum DeployError: UserFacingError {
     case interrupted(serving: [String: String])
     case noSuchInstance(app: String, instance: String, node: String)
     case notDeployed(app: String, nodeset: String)
+    /// A plan handed a transport a step it does not perform: a bug in silver, not the user's.
+    case notARolloutStep(String)
 
     public var exitStatus: Int32 {
         switch self {
@@ -51,6 +53,8 @@ public enum DeployError: UserFacingError {
             return "\(node) has no instance \(instance) of \(app); `silver query` lists the instances each node has"
         case .notDeployed(let app, let nodeset):
             return "\(app) is not deployed on \(nodeset); run `silver update` first"
+        case .notARolloutStep(let step):
+            return "silver's rollout was asked to \(step), which it does not do (a bug in silver; please report it)"
         }
     }
 

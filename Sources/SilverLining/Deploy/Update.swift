@@ -59,7 +59,8 @@ public struct Update: Sendable {
             app: app.appName, instance: instance,
             appServers: zip(appServers, lists).map { RolloutPlan.AppServer(name: $0.name, serving: $1.active) },
             balanced: topology.balancer != nil, checksConfig: app.deploymentConfig.checker != nil, fetches: !app.updateFetch.isEmpty,
-            soak: soak, batch: batch ?? max(1, appServers.count - 1), nodes: topology.nodes.map(\.name))
+            fetchEverywhere: app.updateFetchEverywhere, soak: soak, batch: batch ?? max(1, appServers.count - 1),
+            nodes: topology.nodes.map(\.name))
         var transport = AgentTransport(
             session: session, agent: agent, topology: topology, app: app.appName, host: target.canonicalHostname, lock: lock.holder,
             keep: keep,

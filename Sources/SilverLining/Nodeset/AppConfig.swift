@@ -21,6 +21,9 @@ public struct AppConfig: Sendable, Encodable {
     public var services: [String: String]
     /// Paths (or `script:CMD`) fetched on the first node after it is activated.
     public var updateFetch: [String]
+    /// `update_fetch_everywhere`: every other app server fetches them too, before it switches,
+    /// marked as not the primary update.
+    public var updateFetchEverywhere = false
     /// Debian packages the app needs on its app servers.
     public var packages: [String]
     /// Scripts in the app run as root on each app server before `packages` are installed

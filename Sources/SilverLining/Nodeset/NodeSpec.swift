@@ -11,6 +11,8 @@ public struct NodeSpec: Hashable, Sendable, Codable {
     /// The role's `image` (with `{{...}}` filled for this node); nil means the provider's
     /// own `image` setting or its default.
     public var image: String?
+    /// Another default name this node can have been created under (`KeptNodeNames`).
+    public var formerName: String?
 
     public init(
         name: String, role: Role, index: Int, size: NodeSize? = nil, staticAddress: String? = nil, image: String? = nil

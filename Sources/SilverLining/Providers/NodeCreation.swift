@@ -79,8 +79,10 @@ public struct NodeCreation: Sendable {
         }
         let wanted = Set(nodeset.nodes.map(\.name))
         report.strays = await store.all().map(\.name).filter { !wanted.contains($0) }
-        for stray in report.strays {
-            session.console.warn("\(stray) is recorded but no longer in \(nodeset.file); remove it with `silver destroy-node \(nodeset.file) \(stray)`")
+        if !report.strays.isEmpty {
+            session.console.warn(
+                "\(report.strays.joined(separator: ", ")) \(report.strays.count == 1 ? "is" : "are") recorded but no longer in \(nodeset.file); "
+                    + "take \(report.strays.count == 1 ? "it" : "them") out with `silver delete-node \(nodeset.file)`")
         }
         return report
     }

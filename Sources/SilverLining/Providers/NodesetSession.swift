@@ -18,12 +18,14 @@ public struct NodesetSession: Sendable {
         nodeset: Nodeset, provider: any Provider, home: SilverHome = SilverHome(), console: Console = Console(),
         parallel: Int = NodesetSession.defaultParallel, runner: CommandRunner = CommandRunner()
     ) throws {
-        self.nodeset = nodeset
         self.provider = provider
         self.console = console
         self.parallel = max(1, parallel)
         self.runner = runner
         store = try NodesetStore(home: home, nodeset: nodeset)
+        let (named, kept) = KeptNodeNames.apply(to: nodeset, recorded: store.opened)
+        self.nodeset = named
+        KeptNodeNames.tell(kept, nodeset: named, directory: store.directory, console: console)
         let privateKey = nodeset.provider.settings["ssh_key"].map { NodesetSession.expandTilde($0) } ?? store.privateKeyPath
         ssh = SSH(
             privateKey: privateKey, knownHosts: store.knownHostsPath, user: nodeset.provider.settings["user"] ?? "root",
@@ -71,12 +73,18 @@ public struct NodesetSession: Sendable {
 
     /// Every node the nodeset names, as recorded; all must have been created.
     public func topology() async throws -> Topology {
-        let records = await store.all()
-        let recorded = Set(records.map(\.name))
-        let missing = nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
+        try await topology(of: nodeset)
+    }
+
+    /// The same for another description of this nodeset's nodes (delete-node's: without the
+    /// nodes it deletes), among the recorded nodes except `excluding`.
+    public func topology(of described: Nodeset, excluding: Set<String> = []) async throws -> Topology {
+        let records = await store.all().filter { !excluding.contains($0.name) }
+        let byName = Dictionary(records.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        let missing = described.nodes.map(\.name).filter { byName[$0] == nil }
         guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: nodeset.name) }
         let unfinished = records.filter(\.isUnfinished).map(\.name)
         guard unfinished.isEmpty else { throw NodeSelectionError.unfinished(unfinished, nodeset: nodeset.name) }
-        return Topology(nodeset: nodeset, records: records)
+        return Topology(nodeset: described, records: records)
     }
 }

@@ -6,7 +6,10 @@ public enum BalancerRole {
             files: [
                 PlannedFile(
                     HAProxyConfiguration.path, content: HAProxyConfiguration.render(topology),
-                    check: ["haproxy", "-c", "-q", "-f", HAProxyConfiguration.path], then: [.reload(unit: "haproxy")])
+                    check: ["haproxy", "-c", "-q", "-f", HAProxyConfiguration.path],
+                    // The servers' states are saved first and read back by the new process, so a
+                    // server that was down or drained for an app is not taken for up meanwhile.
+                    then: [.run([NodeLayout.agent, "balancer-save-state"]), .reload(unit: "haproxy")])
             ],
             services: ["haproxy"])
     }

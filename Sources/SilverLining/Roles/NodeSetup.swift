@@ -8,17 +8,21 @@ public struct NodeSetup: Sendable {
     public var dryRun: Bool
     /// The /etc/hosts of the machine running silver (a parameter for tests).
     public var localHostsFile: String
+    /// What the nodes are set up for: the nodeset as recorded, unless given (delete-node sets
+    /// the rest up for the nodeset without the nodes it deletes).
+    public var topology: Topology?
 
-    public init(session: NodesetSession, dryRun: Bool = false, localHostsFile: String = "/etc/hosts") {
+    public init(session: NodesetSession, dryRun: Bool = false, localHostsFile: String = "/etc/hosts", topology: Topology? = nil) {
         self.session = session
         self.dryRun = dryRun
         self.localHostsFile = localHostsFile
+        self.topology = topology
     }
 
     /// What changed (or would change) on each node, by node name.
     @discardableResult
     public func run() async throws -> [String: [String]] {
-        let topology = try await session.topology()
+        let topology = if let topology { topology } else { try await session.topology() }
         let agent = NodeAgent(ssh: session.ssh, binary: try AgentBinary.locate())
         let console = session.console
         let dryRun = dryRun
@@ -47,7 +51,6 @@ public struct NodeSetup: Sendable {
                 : "\(session.nodeset.name): \(dryRun ? "would change" : "changed") \(changed) of \(topology.nodes.count) nodes")
         return changes
     }
-
 
     private func updateLocalHosts(_ topology: Topology) throws -> String? {
         let current = (try? String(contentsOfFile: localHostsFile, encoding: .utf8)) ?? ""

@@ -7,6 +7,9 @@ public actor NodesetStore {
     private var records: [String: NodeRecord]
     /// Facts a provider keeps about the whole nodeset (the local provider's bridge and subnet).
     private var providerFacts: [String: String]
+    /// The records as they were read when the store was opened: for what must be decided
+    /// before anything is awaited (which name a node goes by, `KeptNodeNames`).
+    public nonisolated let opened: [NodeRecord]
 
     public nonisolated var statePath: String { directory + "/state.json" }
     public nonisolated var knownHostsPath: String { directory + "/known_hosts" }
@@ -35,6 +38,7 @@ public actor NodesetStore {
             records = [:]
             providerFacts = [:]
         }
+        opened = Array(records.values)
     }
 
     public init(home: SilverHome, nodeset: Nodeset) throws {

@@ -21,6 +21,16 @@ public struct HAProxyRuntime: Sendable {
         self.runner = runner
     }
 
+    /// Where the servers' states are saved before a reload, for the new process to read.
+    public static let stateFile = "/var/lib/haproxy/server-state"
+
+    /// Saves every server's state (up, down, drained) for the process a reload starts. A
+    /// balancer whose HAProxy does not run yet has nothing to save.
+    public func saveState(to path: String = HAProxyRuntime.stateFile) throws {
+        guard FileSystem.exists(socketPath), let state = try? send(.showServersState) else { return }
+        try FileSystem.writeAtomically(path, bytes: Array(state.utf8), mode: 0o644, uid: 0, gid: 0)
+    }
+
     /// The backend that holds every app server for one app.
     public static func backend(app: String) -> String { "app_" + app }
     static let backendPrefix = "app_"
@@ -132,6 +142,8 @@ public struct HAProxyRuntime: Sendable {
             return answer
         case .ready:
             return try await answer(request, within: .seconds(request.upTimeoutSeconds)) { $0.isUp }
+        case .maint:
+            return BalancerAnswer(try entries(of: request.server, app: request.app))
         }
     }
 
@@ -149,16 +161,18 @@ public struct HAProxyRuntime: Sendable {
 
 /// A drain's expiry on the balancer: a transient timer unit that puts the server back into
 /// rotation in its backend when it fires. Scheduling again renews it; making the server
-/// ready cancels it.
+/// ready cancels it. Each schedule makes a timer of its own name before stopping the ones it
+/// replaces, so that there is never a moment without one: reusing one name, a renewal
+/// whose old unit was not gone yet would fail and leave the drain without an end.
 struct DrainExpiry: Sendable {
     var backend: String
     var server: String
     var runner: CommandRunner
 
-    var unit: String { "silver-undrain-\(backend)-\(server)" }
+    var prefix: String { "silver-undrain-\(backend)-\(server)" }
 
     func schedule(after seconds: Int) async throws {
-        await cancel()
+        let unit = prefix + "-" + String(UInt64(Timestamp.now() * 1000))
         try await runner.check(Command(
             // systemd fires timers up to a minute late by default (AccuracySec): a drain must
             // end when it says.
@@ -167,12 +181,16 @@ struct DrainExpiry: Sendable {
                 "undrain", backend, server,
             ],
             step: "schedule the end of \(server)'s drain"))
+        await cancel(keeping: unit + ".timer")
     }
 
-    func cancel() async {
-        _ = try? await runner.run(Command("systemctl", ["stop", unit + ".timer"]))
+    func cancel(keeping kept: String? = nil) async {
+        guard let listed = try? await runner.run(Command("systemctl", ["list-units", "--plain", "--no-legend", "--all", prefix + "-*.timer"]))
+        else { return }
+        let timers = listed.text.split(separator: "\n").compactMap { $0.split(separator: " ").first.map(String.init) }.filter { $0 != kept }
+        guard !timers.isEmpty else { return }
+        _ = try? await runner.run(Command("systemctl", ["stop"] + timers))
     }
-
 }
 
 /// A command for HAProxy's runtime API: one line, whose words must not contain the spaces,
@@ -180,6 +198,7 @@ struct DrainExpiry: Sendable {
 public enum HAProxyCommand: Sendable, Equatable {
     case setState(backend: String, server: String, state: BalancerRequest.State)
     case showStat
+    case showServersState
 
     public var line: String {
         get throws {
@@ -188,6 +207,8 @@ public enum HAProxyCommand: Sendable, Equatable {
                 try "set server \(Self.word(backend))/\(Self.word(server)) state \(state.rawValue)"
             case .showStat:
                 "show stat"
+            case .showServersState:
+                "show servers state"
             }
         }
     }

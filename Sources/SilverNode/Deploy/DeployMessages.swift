@@ -74,12 +74,20 @@ public struct FetchRequest: Codable, Sendable {
     public var instance: String
     public var path: String
     public var host: String
+    /// False for `update_fetch_everywhere`'s fetches on app servers other than the first.
+    public var primary: Bool
 
-    public init(instance: String, path: String, host: String) {
+    public init(instance: String, path: String, host: String, primary: Bool = true) {
         self.instance = instance
         self.path = path
         self.host = host
+        self.primary = primary
     }
+
+    /// The update header's value (`RouterConfiguration.updateHeader`), and `SILVERLINING_UPDATE`
+    /// for `script:` entries: `1` on the first app server, as before there were others, and
+    /// `secondary` on the rest.
+    public static func marker(primary: Bool) -> String { primary ? "1" : "secondary" }
 }
 
 /// Who holds a nodeset's deploy lock.
@@ -205,7 +213,9 @@ public struct DeployLogEntry: Codable, Sendable, Equatable {
 /// Take an app server out of the balancer's rotation, or put it back.
 public struct BalancerRequest: Codable, Sendable {
     public enum State: String, Codable, Sendable {
-        case drain, ready
+        /// `maint`: out for good, unchecked, until the configuration no longer names the
+        /// server (delete-node). No drain expiry brings it back.
+        case drain, ready, maint
     }
 
     public var server: String

@@ -104,7 +104,7 @@ public struct NodeInventory: Sendable {
         guard let record = registry.record(request.instance) else { throw AgentError.failed("no instance \(request.instance) on this node") }
         return try InstanceProbe.get(
             record, path: request.path, host: request.host,
-            headers: [RouterConfiguration.updateHeader: "1"], timeoutSeconds: 300
+            headers: [RouterConfiguration.updateHeader: FetchRequest.marker(primary: request.primary)], timeoutSeconds: 300
         ).get()
     }
 

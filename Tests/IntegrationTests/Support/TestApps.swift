@@ -8,10 +8,12 @@ struct TestApp {
 
     /// `health` is the status its health check path answers; `setupDelay` slows `/setup`
     /// (the update_fetch path) and `healthDelay` the health check, so a test can act while a
-    /// rollout waits on them.
+    /// rollout waits on them. Each marked `/setup` adds a line to `fetches` in the instance's
+    /// TMPDIR saying whether it was the primary one; with `fetchEverywhere` every app server
+    /// fetches, and `failSecondary` makes the others' fetches fail.
     init(
         name: String = "hello", health: Int = 200, healthDelay: Double = 0, setupDelay: Double = 0, setupStatus: Int = 200,
-        version: String = "1"
+        version: String = "1", fetchEverywhere: Bool = false, failSecondary: Bool = false
     ) throws {
         directory = NSTemporaryDirectory() + "silver-app-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: directory + "/static", withIntermediateDirectories: true)
@@ -20,6 +22,7 @@ struct TestApp {
             app_name = \(name)
             runner = app.py
             update_fetch = /setup
+            update_fetch_everywhere = \(fetchEverywhere)
             health_check = /health
 
             """.write(toFile: directory + "/app.ini", atomically: true, encoding: .utf8)
@@ -39,6 +42,12 @@ struct TestApp {
                     time.sleep(\(setupDelay))
                     if \(setupStatus) != 200:
                         status = "\(setupStatus) Setup Failed"
+                    if environ.get("silverlining.update"):
+                        primary = environ.get("silverlining.update.primary")
+                        with open(os.path.join(os.environ["TMPDIR"], "fetches"), "a") as fetches:
+                            fetches.write("primary=%s\\n" % primary)
+                        if \(failSecondary ? "True" : "False") and not primary:
+                            status = "500 Secondary Setup Failed"
                 body = "node=%s instance=%s version=%s update=%s\\n" % (
                     socket.gethostname(), os.environ.get("SILVER_INSTANCE_NAME"), VERSION,
                     environ.get("silverlining.update", False))

@@ -56,7 +56,7 @@ extension NovaMimicTests {
         let environment = scratch.environment([
             "SILVER_HOME": scratch.path + "/home", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
         ])
-        let names = (1...10).map { "app\($0).foobar.com" } + ["mysql1.foobar.com", "balancer.foobar.com"]
+        let names = (1...10).map { "app\($0).foobar.com" } + ["mysql.foobar.com", "balancer.foobar.com"]
 
         let sizes = try SilverBinary.run(["list-sizes", file], environment: environment)
         #expect(sizes.status == 0, "\(sizes.transcript)")

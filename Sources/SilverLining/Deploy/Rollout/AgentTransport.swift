@@ -114,20 +114,21 @@ public struct AgentTransport: RolloutTransport {
                 console.warn(
                     "the balancer still sees \(node.name) as \(answer.status) for \(app); its health check \(RouterConfiguration.readyPath(app: app)) fails")
             }
-        case .fetch(_, let instance):
+        case .fetch(_, let instance, let primary):
             guard let fetch else { return }
-            results.set(fetched: try await fetch.run(on: node, instance: instance))
+            let outputs = try await fetch.run(on: node, instance: instance, primary: primary)
+            if primary { results.set(fetched: outputs) }
         case .soak(_, let instance, let seconds):
             console.say("watching \(instance) for \(seconds) s", node: node.name)
             try await agent.run("soak", request: SoakRequest(instance: instance, host: host, seconds: seconds), on: node)
         case .remove(_, let instance):
             try await agent.run("remove", ["--undoing-deploy", instance], request: Empty(), on: node)
         case .finish(_, let clean, let releaseLock, let result):
-            var entry = log
-            entry.result = result
-            entry.when = Date().timeIntervalSince1970
-            let request = FinishRequest(clean: clean ? CleanRequest(app: app, keep: keep) : nil, log: entry, release: releaseLock ? lock : nil)
-            _ = try await agent.call("finish", request: request, on: node, as: FinishAnswer.self)
+            try await Self.finish(
+                node, agent: agent, log: log, result: result, clean: clean ? CleanRequest(app: app, keep: keep) : nil,
+                release: releaseLock ? lock : nil)
+        case .retire, .stopInstances, .setUpRest, .grants, .destroy:
+            throw DeployError.notARolloutStep(step.description)
         }
     }
 
@@ -143,15 +144,23 @@ public struct AgentTransport: RolloutTransport {
         }
     }
 
-    /// Sets an app server's state in the app's backend on the balancer. A drain expires by
-    /// itself after `drainExpirySeconds` unless renewed, which `drains` does while it lasts.
+    /// A run's last call on a node: its line in the deploy log, the lock let go, old
+    /// instances removed.
+    static func finish(
+        _ node: NodeAddress, agent: NodeAgent, log: DeployLogEntry, result: String, clean: CleanRequest?, release: LockHolder?
+    ) async throws {
+        var entry = log
+        entry.result = result
+        entry.when = Date().timeIntervalSince1970
+        _ = try await agent.call("finish", request: FinishRequest(clean: clean, log: entry, release: release), on: node, as: FinishAnswer.self)
+    }
+
+    /// Sets an app server's state in the app's backend on the balancer; `drains` renews a
+    /// drain while it lasts.
     func balancer(
         _ server: NodeAddress, _ state: BalancerRequest.State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0
     ) async throws -> BalancerAnswer {
-        guard let balancer = topology.balancer else { return BalancerAnswer(sessions: 0, status: "UP") }
-        let request = BalancerRequest(
-            server: server.name, app: app, state: state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds,
-            expirySeconds: drainExpirySeconds)
-        return try await agent.call("balancer", request: request, on: balancer.reach, as: BalancerAnswer.self)
+        try await BalancerControl(agent: agent, balancer: topology.balancer, drainExpirySeconds: drainExpirySeconds)
+            .set(server.name, app: app, state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds)
     }
 }

@@ -102,14 +102,15 @@ public struct RolloutExecutor: Sendable {
         }
     }
 
-    /// A lane cut short still runs its `alwaysRuns` steps, once it has started at all.
+    /// A lane cut short still runs its `alwaysRuns` steps, once it has started to switch: a
+    /// lane that failed before (a secondary update_fetch) never left the rotation.
     func run(_ lane: RolloutLane, journal: Journal, unstoppable: Bool) async -> Failure? {
         var failure: Failure?
-        var started = false
+        var switching = false
         for step in lane.steps {
             if failure == nil, !unstoppable, Task.isCancelled { failure = .interrupted }
-            guard failure == nil || (step.alwaysRuns && started) else { continue }
-            started = true
+            guard failure == nil || (step.alwaysRuns && switching) else { continue }
+            if step.isSwitch { switching = true }
             if let error = await perform(step, journal: journal), failure == nil { failure = .error(error) }
         }
         return failure

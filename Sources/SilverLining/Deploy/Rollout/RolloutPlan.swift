@@ -1,7 +1,7 @@
 /// A rollout as a value: the ordered phases of steps per node that `update` and `activate`
 /// run, computed from the nodeset's app servers and what each serves now, and, for any point
 /// where it may fail or be interrupted, the steps that undo it. `RolloutExecutor` runs it;
-/// tests read it.
+/// tests read it. `delete-node` is one too (`RolloutPlan.removal`, in Scale/).
 ///
 /// The order is the design note's: the new instance is half-deployed everywhere (update),
 /// then the first app server is drained, switched, put back and runs `update_fetch`; only
@@ -13,6 +13,8 @@ public struct RolloutPlan: Hashable, Sendable {
         case update
         /// An instance the app servers already have (`silver activate`, a rollback).
         case activate
+        /// Nodes leaving the nodeset (`silver delete-node`): see `RolloutPlan.removal`.
+        case removal
     }
 
     /// An app server and the instance of the app it serves before the run.
@@ -42,10 +44,12 @@ public struct RolloutPlan: Hashable, Sendable {
 
     /// `silver update`: upload and install everywhere, switch the first app server, fetch and
     /// watch it there for `soak` seconds, then the rest `batch` at a time, each batch watched
-    /// for a third as long.
+    /// for a third as long. With `fetchEverywhere` (`update_fetch_everywhere`), each of the
+    /// rest first fetches on its new instance too, marked as not the primary fetch, before it
+    /// is drained: a failing fetch stops it from switching.
     public static func update(
         app: String, instance: String, appServers: [AppServer], balanced: Bool, checksConfig: Bool = false, fetches: Bool,
-        soak: Int = 0, batch: Int, nodes: [String]
+        fetchEverywhere: Bool = false, soak: Int = 0, batch: Int, nodes: [String]
     ) -> RolloutPlan {
         var plan = RolloutPlan(
             kind: .update, app: app, instance: instance, appServers: appServers, balanced: balanced, nodes: nodes,
@@ -57,7 +61,7 @@ public struct RolloutPlan: Hashable, Sendable {
                 let check: [RolloutStep] = checksConfig && index == 0 ? [.checkConfig(node: server.name, instance: instance)] : []
                 return RolloutLane(node: server.name, steps: staged + check)
             }, onFailure: .rollBack))
-        plan.phases += plan.switchPhases(fetchOnFirst: fetches, soak: soak, batch: batch)
+        plan.phases += plan.switchPhases(fetchOnFirst: fetches, fetchOnRest: fetches && fetchEverywhere, soak: soak, batch: batch)
         return plan
     }
 
@@ -72,7 +76,7 @@ public struct RolloutPlan: Hashable, Sendable {
         plan.phases.append(RolloutPhase(
             "start", lanes: appServers.map { RolloutLane(node: $0.name, steps: [.start(node: $0.name, instance: instance)]) },
             onFailure: .rollBack))
-        plan.phases += plan.switchPhases(fetchOnFirst: false, soak: soak, batch: batch)
+        plan.phases += plan.switchPhases(fetchOnFirst: false, fetchOnRest: false, soak: soak, batch: batch)
         return plan
     }
 
@@ -82,7 +86,7 @@ public struct RolloutPlan: Hashable, Sendable {
     var drains: Bool { balanced && appServers.count > 1 }
 
     /// The first app server alone (a failure there rolls back), then the rest in batches.
-    func switchPhases(fetchOnFirst: Bool, soak: Int, batch: Int) -> [RolloutPhase] {
+    func switchPhases(fetchOnFirst: Bool, fetchOnRest: Bool, soak: Int, batch: Int) -> [RolloutPhase] {
         guard let first = appServers.first else { return [] }
         var phases = [RolloutPhase(
             "first app server", lanes: [switchLane(first.name, to: instance, fetch: fetchOnFirst, soak: soak)], onFailure: .rollBack)]
@@ -92,7 +96,11 @@ public struct RolloutPlan: Hashable, Sendable {
             let group = rest[start..<min(start + size, rest.count)]
             phases.append(RolloutPhase(
                 "app servers \(start + 2) to \(start + 1 + group.count)",
-                lanes: group.map { switchLane($0.name, to: instance, fetch: false, soak: Self.laterSoak(soak)) }, onFailure: .stop))
+                lanes: group.map { server in
+                    var lane = switchLane(server.name, to: instance, fetch: false, soak: Self.laterSoak(soak))
+                    if fetchOnRest { lane.steps.insert(.fetch(node: server.name, instance: instance, primary: false), at: 0) }
+                    return lane
+                }, onFailure: .stop))
         }
         return phases
     }
@@ -106,7 +114,7 @@ public struct RolloutPlan: Hashable, Sendable {
         var steps: [RolloutStep] = drains ? [.drain(node: node)] : []
         steps.append(.activate(node: node, instance: target))
         if drains { steps.append(.ready(node: node, waitUntilUp: target != nil)) }
-        if fetch, let target { steps.append(.fetch(node: node, instance: target)) }
+        if fetch, let target { steps.append(.fetch(node: node, instance: target, primary: true)) }
         if soak > 0, let target { steps.append(.soak(node: node, instance: target, seconds: soak)) }
         return RolloutLane(node: node, steps: steps)
     }
@@ -116,6 +124,7 @@ public struct RolloutPlan: Hashable, Sendable {
     /// to what it served, drained meanwhile; then an update's new instance is removed
     /// wherever it was uploaded.
     public func rollback(after started: [RolloutStep]) -> [RolloutPhase] {
+        if kind == .removal { return removalRollback(after: started) }
         let switched = appServers.filter { server in
             server.serving != instance && started.contains(.activate(node: server.name, instance: instance))
         }

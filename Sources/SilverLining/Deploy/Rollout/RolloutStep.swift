@@ -20,8 +20,10 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     /// Put the app server back into the balancer's rotation; with `waitUntilUp`, wait until
     /// the balancer's health check sees it serve.
     case ready(node: String, waitUntilUp: Bool)
-    /// The app's `update_fetch` entries, run against the app server's new instance.
-    case fetch(node: String, instance: String)
+    /// The app's `update_fetch` entries, run against the app server's new instance: the
+    /// primary fetch on the first app server after it switched; with
+    /// `update_fetch_everywhere`, a secondary one on each other app server before it switches.
+    case fetch(node: String, instance: String, primary: Bool)
     /// Watch the instance for `seconds` after it took traffic: a failed health check or a
     /// restart of its process fails the step.
     case soak(node: String, instance: String, seconds: Int)
@@ -30,11 +32,28 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     /// The run's last call on a node: log it, remove old instances when `clean`, let the
     /// deploy lock go when `releaseLock`.
     case finish(node: String, clean: Bool, releaseLock: Bool, result: String)
+    /// Set a drained app server to maintenance in every app's backend: the balancer sends it
+    /// nothing and stops checking it, and no drain's expiry puts it back (delete-node).
+    case retire(node: String)
+    /// Route nothing to any app on the app server and stop every instance it runs.
+    case stopInstances(node: String)
+    /// setup-node's work for the nodeset without the nodes being deleted, on every remaining
+    /// node (topology, /etc/hosts block, firewall, HAProxy's servers, pg_hba) and this
+    /// machine's hosts block. The lane is the nodeset's, not one node's.
+    case setUpRest(nodeset: String)
+    /// Set up again, for the remaining app servers, every app that has data on the service
+    /// node: MariaDB's accounts per app-server address, PostgreSQL's pg_hba.
+    case grants(node: String)
+    /// Destroy the node with its provider (a static server is only forgotten) and remove it
+    /// from silver's record of the nodeset.
+    case destroy(node: String)
 
     public var node: String {
         switch self {
-        case .upload(let node, _), .install(let node, _), .checkConfig(let node, _), .start(let node, _), .drain(let node), .activate(let node, _),
-            .ready(let node, _), .fetch(let node, _), .soak(let node, _, _), .remove(let node, _), .finish(let node, _, _, _):
+        case .upload(let node, _), .install(let node, _), .checkConfig(let node, _), .start(let node, _), .drain(let node),
+            .activate(let node, _), .ready(let node, _), .fetch(let node, _, _), .soak(let node, _, _), .remove(let node, _),
+            .finish(let node, _, _, _), .retire(let node), .stopInstances(let node), .setUpRest(let node), .grants(let node),
+            .destroy(let node):
             node
         }
     }
@@ -42,7 +61,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     /// Steps that change which instance an app server serves, or whether it gets requests.
     public var isSwitch: Bool {
         switch self {
-        case .drain, .activate, .ready: true
+        case .drain, .activate, .ready, .retire: true
         default: false
         }
     }
@@ -63,10 +82,15 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         case .drain(let node): "drain \(node)"
         case .activate(let node, let instance): "route \(node) to \(instance ?? "nothing")"
         case .ready(let node, _): "put \(node) back into rotation"
-        case .fetch(let node, let instance): "update_fetch on \(node) (\(instance))"
+        case .fetch(let node, let instance, let primary): "\(primary ? "" : "secondary ")update_fetch on \(node) (\(instance))"
         case .soak(let node, let instance, let seconds): "watch \(instance) on \(node) for \(seconds) s"
         case .remove(let node, let instance): "remove \(instance) from \(node)"
         case .finish(let node, _, _, _): "finish on \(node)"
+        case .retire(let node): "take \(node) out of the balancer"
+        case .stopInstances(let node): "stop every instance on \(node)"
+        case .setUpRest(let nodeset): "set up the rest of \(nodeset)"
+        case .grants(let node): "database access on \(node) for the remaining app servers"
+        case .destroy(let node): "destroy \(node)"
         }
     }
 }

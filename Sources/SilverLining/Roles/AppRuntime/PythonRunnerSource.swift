@@ -89,8 +89,11 @@ enum PythonRunnerSource {
                 self.match_path = match_path.rstrip("/")
 
             def __call__(self, environ, start_response):
-                if environ.pop(UPDATE_VARIABLE, None):
+                marker = environ.pop(UPDATE_VARIABLE, None)
+                if marker:
                     environ["silverlining.update"] = True
+                    # update_fetch_everywhere: only the first app server's fetch is the primary one.
+                    environ["silverlining.update.primary"] = marker != "\#(FetchRequest.marker(primary: false))"
                 path_info = environ.get("PATH_INFO", "")
                 match = self.match_path
                 if match and (path_info == match or path_info.startswith(match + "/")):
