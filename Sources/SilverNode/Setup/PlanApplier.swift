@@ -161,9 +161,24 @@ public struct PlanApplier: Sendable {
             let enabled = try await runner.run(Command("systemctl", ["is-enabled", "--quiet", unit])).succeeded
             let active = try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded
             guard !(enabled && active) else { continue }
-            if !dryRun { try await runner.check(Command("systemctl", ["enable", "--now", "--quiet", unit], step: "start \(unit)")) }
+            if !dryRun { try await start(unit) }
             changes.append("enabled and started \(unit)")
         }
         return changes
+    }
+
+    /// A unit's first start can fail for a moment on a busy host (nftables loading its
+    /// ruleset into the kernel was seen to), so it gets one more try; a failure that stays
+    /// is reported with the unit's own log, which says why where `systemctl` does not.
+    private func start(_ unit: String) async throws {
+        let command = Command("systemctl", ["enable", "--now", "--quiet", unit], step: "start \(unit)")
+        if try await runner.run(command).succeeded { return }
+        try await Task.sleep(for: .seconds(2))
+        let retried = try await runner.run(command)
+        guard !retried.succeeded else { return }
+        let log = try? await runner.run(Command("journalctl", ["--unit", unit, "--lines", "15", "--no-pager", "--output", "cat"]))
+        throw CommandError.failed(
+            command: command, status: retried.status,
+            errorOutput: [retried.errorText, log?.text ?? ""].filter { !$0.isEmpty }.joined(separator: "\n"))
     }
 }
