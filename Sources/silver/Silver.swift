@@ -18,7 +18,7 @@ struct Silver: AsyncParsableCommand {
         subcommands: [
             Show.self, CreateNode.self, SetupNode.self, Update.self, Query.self, Activate.self, CleanInstances.self, Run.self,
             Logs.self, Diff.self, ListNodes.self, DestroyNode.self, ListSizes.self, ListImages.self,
-            Backup.self, Restore.self, Clear.self, ShowEnv.self, DebugParseBench.self,
+            Backup.self, Restore.self, Clear.self, ShowEnv.self, Failover.self, DebugParseBench.self,
         ]
     )
 }

@@ -75,6 +75,6 @@ public struct NodesetSession: Sendable {
         let recorded = Set(records.map(\.name))
         let missing = nodeset.nodes.map(\.name).filter { !recorded.contains($0) }
         guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: nodeset.name) }
-        return Topology(nodeset: nodeset, records: records)
+        return Topology(nodeset: nodeset, records: records, databaseRoles: await store.roles())
     }
 }

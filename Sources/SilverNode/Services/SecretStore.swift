@@ -39,6 +39,45 @@ public struct SecretStore: Sendable {
         return SecretAnswer(value: existing, created: false)
     }
 
+    /// The secret called `name` if the node has it, without making one.
+    public func existing(named name: String) throws -> String? {
+        let parts = try Self.validated(name)
+        return try read(directory + "/" + parts.joined(separator: "/"))
+    }
+
+    /// Keeps `value` as the secret called `name`, replacing what was there: how the replicas
+    /// of a database service get the passwords its primary made, so that whichever of them
+    /// becomes primary has them.
+    public func keep(_ value: String, named name: String) throws {
+        let parts = try Self.validated(name)
+        guard !value.isEmpty, !value.contains("\n") else { throw AgentError.failed("the secret \(name) must be one non-empty line") }
+        if try existing(named: name) == value { return }
+        var folder = directory
+        try FileManager.default.createDirectory(atPath: FileSystem.parent(of: folder), withIntermediateDirectories: true)
+        try ensurePrivateDirectory(folder)
+        for part in parts.dropLast() {
+            folder += "/" + part
+            try ensurePrivateDirectory(folder)
+        }
+        let path = folder + "/" + parts.last!
+        let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        try write(temporary, Array((value + "\n").utf8))
+        defer { unlink(temporary) }
+        guard rename(temporary, path) == 0 else { throw AgentError.system("cannot keep the secret \(name)", errno) }
+    }
+
+    /// Every secret in `folder` (`mysql`: each app's MariaDB password), by full name.
+    public func all(in folder: String) throws -> [String: String] {
+        _ = try Self.validated(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? []
+        var secrets: [String: String] = [:]
+        // Half-written files (`NAME.new-...`) are not secrets.
+        for name in names where !name.contains(".new-") && (try? Self.validated(folder + "/" + name)) != nil {
+            if let value = try existing(named: folder + "/" + name) { secrets[folder + "/" + name] = value }
+        }
+        return secrets
+    }
+
     /// 32 letters and digits from the system's secure generator (about 190 bits), so the
     /// secret needs no quoting in SQL, URLs or shells.
     static func generate() -> String {
@@ -89,6 +128,18 @@ public struct SecretRequest: Codable, Sendable, Equatable {
 
     public init(name: String) {
         self.name = name
+    }
+}
+
+/// The `secrets` verb: keeps the secrets given (`keep`), then answers every secret in the
+/// folders named.
+public struct SecretsRequest: Codable, Sendable, Equatable {
+    public var keep: [String: String]
+    public var folders: [String]
+
+    public init(keep: [String: String] = [:], folders: [String] = []) {
+        self.keep = keep
+        self.folders = folders
     }
 }
 

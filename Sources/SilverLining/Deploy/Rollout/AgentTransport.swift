@@ -15,6 +15,8 @@ public struct AgentTransport: RolloutTransport {
     public var staging: Staging?
     /// The app's `update_fetch` (update only).
     public var fetch: UpdateFetch?
+    /// The service settings a failover rewrites (failover only).
+    public var reconfiguration: ReconfigureRequest?
     /// The run's lock, let go in its closing call on the lock's node.
     public var lock: LockHolder
     /// Old instances kept on each app server after a completed update.
@@ -107,6 +109,10 @@ public struct AgentTransport: RolloutTransport {
             results.set(fetched: try await fetch.run(on: node, instance: instance))
         case .remove(_, let instance):
             try await agent.run("remove", [instance], request: Empty(), on: node)
+        case .reconfigure:
+            guard let reconfiguration else { return }
+            let answer = try await agent.call("reconfigure", request: reconfiguration, on: node, as: ReconfigureAnswer.self, console: console)
+            console.say("restarted \(answer.restarted.count) instance(s) with the new settings; rewrote \(answer.rewritten.count)", node: node.name)
         case .finish(_, let clean, let releaseLock, let result):
             var entry = log
             entry.result = result

@@ -13,6 +13,8 @@ public struct RolloutPlan: Hashable, Sendable {
         case update
         /// An instance the app servers already have (`silver activate`, a rollback).
         case activate
+        /// The same instances, restarted with a database's new primary (`silver failover`).
+        case failover
     }
 
     /// An app server and the instance of the app it serves before the run.

@@ -21,6 +21,9 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     case fetch(node: String, instance: String)
     /// Stop and delete an instance that never served.
     case remove(node: String, instance: String)
+    /// Rewrite the service settings in the app server's instances (a database's new primary)
+    /// and restart the running ones, waiting until they are healthy.
+    case reconfigure(node: String)
     /// The run's last call on a node: log it, remove old instances when `clean`, let the
     /// deploy lock go when `releaseLock`.
     case finish(node: String, clean: Bool, releaseLock: Bool, result: String)
@@ -28,7 +31,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     public var node: String {
         switch self {
         case .upload(let node, _), .install(let node, _), .start(let node, _), .drain(let node), .activate(let node, _),
-            .ready(let node, _), .fetch(let node, _), .remove(let node, _), .finish(let node, _, _, _):
+            .ready(let node, _), .fetch(let node, _), .remove(let node, _), .reconfigure(let node), .finish(let node, _, _, _):
             node
         }
     }
@@ -58,6 +61,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         case .ready(let node, _): "put \(node) back into rotation"
         case .fetch(let node, let instance): "update_fetch on \(node) (\(instance))"
         case .remove(let node, let instance): "remove \(instance) from \(node)"
+        case .reconfigure(let node): "restart \(node)'s instances with their new settings"
         case .finish(let node, _, _, _): "finish on \(node)"
         }
     }
