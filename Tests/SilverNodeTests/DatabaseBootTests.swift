@@ -22,7 +22,7 @@ import Testing
     func plan(primary: Bool, peers: [DatabaseBootPlan.Peer]) -> DatabaseBootPlan {
         DatabaseBootPlan(
             service: "mysql", primary: primary, peers: peers, secret: "replication/mysql", passwordVariable: "MYSQL_PWD", primaryAnswer: "0",
-            fenceFiles: [PlannedFile("/data/standby.signal", content: "", mode: 0o600)],
+            peerWaitSeconds: 2, fenceFiles: [PlannedFile("/data/standby.signal", content: "", mode: 0o600)],
             confirm: [NodeCommand(Command("/bin/sh", ["-c", "touch \"$0\"", root.full("/confirmed")]))])
     }
 
@@ -40,6 +40,15 @@ import Testing
         let unreachable = DatabaseBootPlan.Peer(node: "d", check: NodeCommand(Command("/bin/sh", ["-c", "exit 1"])))
         #expect(try await boot.run(plan(primary: true, peers: [peer("b", answers: "1"), unreachable])) == .primary)
         #expect(root.exists("/confirmed") && !root.exists("/data/standby.signal"))
+    }
+
+    @Test("a peer that cannot be asked yet, early in boot, is asked again until it answers")
+    func asksAgain() async throws {
+        // Fails the first time it is run, then answers as a primary.
+        let late = DatabaseBootPlan.Peer(node: "late", check: NodeCommand(Command("/bin/sh", [
+            "-c", "if [ -e \"$0\" ]; then echo 0; else touch \"$0\"; exit 1; fi", root.full("/asked"),
+        ])))
+        #expect(try await DatabaseBoot(paths: root.paths).run(plan(primary: true, peers: [late])) == .fenced(peer: "late"))
     }
 
     @Test("a replica decides nothing; the plan is read from the file silver wrote")

@@ -33,21 +33,35 @@ public struct DatabaseBoot: Sendable {
         return try await run(try JSONDecoder().decode(DatabaseBootPlan.self, from: Data(bytes)))
     }
 
+    /// Asks every peer whether it is the primary. One that cannot be asked yet (its server is
+    /// still starting, or this node's network is not up this early in boot) is asked again
+    /// each second until `plan.peerWaitSeconds`; after that, only the answers count, so that a
+    /// whole service starting at once still gets its primary.
     @discardableResult
     public func run(_ plan: DatabaseBootPlan) async throws -> Outcome {
         guard plan.primary else { return .replica }
-        let password = try SecretStore(paths: paths).existing(named: plan.secret)
-        for peer in plan.peers {
-            guard let password else { break }
-            let result = try? await runner.run(peer.check.command, environment: [plan.passwordVariable: password])
-            guard let result, result.succeeded, result.text.trimmed == plan.primaryAnswer else { continue }
-            for file in plan.fenceFiles {
-                try FileSystem.writeAtomically(
-                    paths.path(file.path), bytes: Array(file.content.utf8), mode: file.mode, uid: try FileSystem.uid(file.owner),
-                    gid: try FileSystem.gid(file.group))
+        if let password = try SecretStore(paths: paths).existing(named: plan.secret) {
+            var unasked = plan.peers
+            var found: DatabaseBootPlan.Peer?
+            await poll(every: .seconds(1), deadline: .seconds(plan.peerWaitSeconds)) {
+                for peer in unasked {
+                    guard let result = try? await runner.run(peer.check.command, environment: [plan.passwordVariable: password]),
+                        result.succeeded, !result.text.trimmed.isEmpty
+                    else { continue }
+                    unasked.removeAll { $0 == peer }
+                    if result.text.trimmed == plan.primaryAnswer { found = peer }
+                }
+                return found != nil || unasked.isEmpty
             }
-            log("\(peer.node) answers as the primary of \(plan.service): this node stays read-only until `silver setup-node` makes it a replica")
-            return .fenced(peer: peer.node)
+            if let found {
+                for file in plan.fenceFiles {
+                    try FileSystem.writeAtomically(
+                        paths.path(file.path), bytes: Array(file.content.utf8), mode: file.mode, uid: try FileSystem.uid(file.owner),
+                        gid: try FileSystem.gid(file.group))
+                }
+                log("\(found.node) answers as the primary of \(plan.service): this node stays read-only until `silver setup-node` makes it a replica")
+                return .fenced(peer: found.node)
+            }
         }
         for step in plan.confirm { try await runner.check(step.command) }
         return .primary
@@ -76,6 +90,8 @@ public struct DatabaseBootPlan: Codable, Sendable, Equatable {
     public var secret: String
     public var passwordVariable: String
     public var primaryAnswer: String
+    /// How long peers that cannot be asked are tried again before they are taken as down.
+    public var peerWaitSeconds: Int
     /// Written when a peer is the primary, before the server starts (PostgreSQL's standby.signal).
     public var fenceFiles: [PlannedFile]
     /// Run when no peer is: what makes the server writable (MariaDB's `SET GLOBAL read_only = OFF`).
@@ -83,7 +99,7 @@ public struct DatabaseBootPlan: Codable, Sendable, Equatable {
 
     public init(
         service: String, primary: Bool, peers: [Peer], secret: String, passwordVariable: String, primaryAnswer: String,
-        fenceFiles: [PlannedFile], confirm: [NodeCommand]
+        peerWaitSeconds: Int = 30, fenceFiles: [PlannedFile], confirm: [NodeCommand]
     ) {
         self.service = service
         self.primary = primary
@@ -91,6 +107,7 @@ public struct DatabaseBootPlan: Codable, Sendable, Equatable {
         self.secret = secret
         self.passwordVariable = passwordVariable
         self.primaryAnswer = primaryAnswer
+        self.peerWaitSeconds = peerWaitSeconds
         self.fenceFiles = fenceFiles
         self.confirm = confirm
     }

@@ -27,7 +27,8 @@ public struct DatabaseFailover: Sendable {
         public var promoted: NodeRecord
         /// The old primary answers and takes writes: it is made read-only first.
         public var primaryAnswers: Bool
-        /// The nodes of the service that answer on SSH.
+        /// The nodeset's nodes that answered on SSH, asked once: a node without power costs
+        /// the probe's whole timeout.
         public var reachable: [NodeRecord]
 
         public var isPromotion: Bool { promoted != placement.primary }
@@ -57,12 +58,13 @@ public struct DatabaseFailover: Sendable {
         let context = try await serviceContext(topology)
         let placement = try ServicePlacement.resolve(kind: kind, topology: topology)
         guard placement.isReplicated else { throw ReplicationError.notReplicated(kind, nodeset: session.nodeset.name) }
-        let reachable = try await context.reachable(placement.nodes)
+        let reachable = try await context.reachable(topology.nodes)
         let engine = engine
+        let services = placement.nodes.filter(reachable.contains)
         let states = Dictionary(
             uniqueKeysWithValues: zip(
-                reachable,
-                await forEach(reachable, parallel: session.parallel) { node in try await engine.state(of: node, context: context) }
+                services,
+                await forEach(services, parallel: session.parallel) { node in try await engine.state(of: node, context: context) }
             ).compactMap { node, outcome in (try? outcome.get()).map { (node.name, $0) } })
         let primaryAnswers = states[placement.primary.name]?.writable == true
         if let target {
@@ -86,7 +88,7 @@ public struct DatabaseFailover: Sendable {
         let console = session.console
         let topology = decision.topology
         let context = try await serviceContext(topology)
-        let appServers = try await context.reachable(topology.nodes(in: .appserver))
+        let appServers = topology.nodes(in: .appserver).filter(decision.reachable.contains)
         let missed = topology.nodes(in: .appserver).filter { !appServers.contains($0) }
         let agent = context.agent
         // The deploy lock, on the first app server as for update, so that no update deploys
@@ -114,10 +116,9 @@ public struct DatabaseFailover: Sendable {
                 who: lock.holder.who, when: 0, app: "service.\(kind.rawValue)", instance: "primary \(placement.primary.name)",
                 nodes: appServers.map(\.name), result: ""))
         transport.reconfiguration = ReconfigureRequest(rewrites: rewrites)
-        let reachableNodes = try await context.reachable(topology.nodes)
         let plan = RolloutPlan.failover(
             service: kind.rawValue, primary: placement.primary.name, appServers: appServers.map(\.name), balanced: topology.balancer != nil,
-            nodes: reachableNodes.map(\.name))
+            nodes: decision.reachable.map(\.name))
         let outcome = await RolloutExecutor(transport: transport, parallel: 1).run(plan)
         try await outcome.check(plan, session: session, agent: agent, topology: topology)
         for node in missed {
@@ -160,7 +161,8 @@ public struct DatabaseFailover: Sendable {
         try await context.ssh.check(
             engine.admin(engine.primarySQL(password: password, placement: placement), database: nil, step: "set up \(kind.rawValue)'s replication account"),
             on: node.reach)
-        let others = decision.reachable.filter { $0 != node }
+        let up = decision.placement.nodes.filter(decision.reachable.contains)
+        let others = up.filter { $0 != node }
         let topology = decision.topology
         try await forEachOrThrow(others, parallel: session.parallel, name: \.name) { other in
             if placement.replicas.contains(other) {
@@ -170,7 +172,7 @@ public struct DatabaseFailover: Sendable {
         }
         // Every node's boot plan names the new primary, so that the old one, when it comes
         // back, finds it and stays read-only.
-        try await forEachOrThrow(decision.reachable, parallel: session.parallel, name: \.name) { other in
+        try await forEachOrThrow(up, parallel: session.parallel, name: \.name) { other in
             try await context.apply(NodePlan(files: engine.replicationFiles(on: other, placement: placement, topology: topology)), on: [other])
         }
         return placement

@@ -45,7 +45,22 @@ public struct DatabaseReplication: Sendable {
         let states = try await forEachOrThrow(placement.nodes, parallel: context.session.parallel, name: \.name) { node in
             (node, try await engine.state(of: node, context: context))
         }
-        let writable = states.filter { $0.1.writable && $0.0 != primary }.map(\.0.name)
+        // A follower that takes writes and holds apps' data may hold the newest data (the
+        // nodeset's state was lost after a failover): it is never copied over. A fresh
+        // PostgreSQL, writable as installed, holds none.
+        var writable: [String] = []
+        for (node, state) in states where state.writable && node != primary {
+            // A former primary that came back before its boot plan could see the new one:
+            // silver knows it is behind, and makes it read-only before it is copied over.
+            if placement.fenced.contains(node) {
+                try await engine.fence(node, context: context)
+                changes[node.name, default: []].append("made read-only: \(primary.name) is the primary")
+                continue
+            }
+            let held = try await context.ssh.check(
+                engine.admin(engine.appDatabasesSQL, database: nil, step: "look for apps' databases"), on: node.reach)
+            if held.text.trimmed != "0" { writable.append(node.name) }
+        }
         guard writable.isEmpty else { throw ReplicationError.primaryNotWritable(node: primary.name, writable: writable) }
         if states.first(where: { $0.0 == primary })?.1.writable != true {
             try await engine.makeWritable(primary, context: context)

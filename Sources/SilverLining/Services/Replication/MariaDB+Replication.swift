@@ -61,6 +61,10 @@ extension MariaDB: ReplicationEngine {
 
     public func secretFiles(password: String) -> [PlannedFile] { [] }
 
+    public var appDatabasesSQL: String {
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME NOT IN ('mysql', 'information_schema', 'performance_schema', 'sys');\n"
+    }
+
     /// One replication account per service node address, as app accounts are per app server.
     public func primarySQL(password: String, placement: ServicePlacement) -> String {
         placement.nodes.map { node in

@@ -93,6 +93,10 @@ extension PostgreSQL: ReplicationEngine {
             input: sql, step: "ask \(host)")
     }
 
+    public var appDatabasesSQL: String {
+        "SELECT COUNT(*) FROM pg_database WHERE datname NOT IN ('postgres', 'template0', 'template1');\n"
+    }
+
     public func secretFiles(password: String) -> [PlannedFile] {
         [PlannedFile(Self.passfile, content: "*:*:*:\(Self.replicationUser):\(password)\n", mode: 0o600, owner: "postgres", group: "postgres")]
     }

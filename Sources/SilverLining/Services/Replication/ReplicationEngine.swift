@@ -18,6 +18,10 @@ public protocol ReplicationEngine: DatabaseEngine {
     var statusCommand: Command { get }
     func parseStatus(_ text: String) -> ReplicaState
 
+    /// Prints how many databases beyond the server's own a node holds: 0 on a node that
+    /// was never more than installed, which may be copied over without losing anything.
+    var appDatabasesSQL: String { get }
+
     /// Replaces `node`'s data with a copy of the primary's and starts it replicating.
     func rebuild(_ node: NodeRecord, placement: ServicePlacement, password: String, context: ServiceContext) async throws
 
@@ -48,7 +52,7 @@ extension ReplicationEngine {
     public var bootPlanPath: String { "/etc/silverlining/databases/\(kind.rawValue).json" }
 
     /// What the node's state says about it, read with the administrator's client.
-    func state(of node: NodeRecord, context: ServiceContext) async throws -> ReplicaState {
+    public func state(of node: NodeRecord, context: ServiceContext) async throws -> ReplicaState {
         let result = try await context.ssh.check(statusCommand, on: node.reach)
         return parseStatus(result.text)
     }

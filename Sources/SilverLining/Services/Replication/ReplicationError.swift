@@ -33,7 +33,7 @@ public enum ReplicationError: UserFacingError, Equatable {
         case .notStreaming(let node, let primary, let detail):
             "\(node) was made a replica of \(primary) but does not replicate: \(detail)"
         case .primaryNotWritable(let node, let writable):
-            "\(node) is the recorded primary, but \(writable.joined(separator: ", ")) take\(writable.count == 1 ? "s" : "") writes too; silver changed nothing. Choose the primary with `silver failover --to`."
+            "\(node) is the recorded primary, but \(writable.joined(separator: ", ")) take\(writable.count == 1 ? "s" : "") writes too and hold\(writable.count == 1 ? "s" : "") apps' data; silver changed nothing, so as not to copy the primary over newer data. Choose the primary with `silver failover NODESET SERVICE --to NODE`."
         }
     }
 }
