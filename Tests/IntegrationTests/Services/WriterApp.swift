@@ -83,6 +83,8 @@ final class WriteLoad: Sendable {
         var id: Int
         var ok: Bool
         var at: ContinuousClock.Instant
+        /// The database host the app wrote to, from its answer.
+        var host: String?
     }
 
     let balancer: String
@@ -104,10 +106,11 @@ final class WriteLoad: Sendable {
                     while !self.stopped.withLock({ $0 }) {
                         id += 1
                         let result = try? await CommandRunner().run(Command(
-                            "curl", ["-s", "-o", "/dev/null", "-m", "8", "-w", "%{http_code}", "-H", "Host: \(self.host)",
-                                "http://\(self.balancer)/write?id=\(id)"]))
-                        let ok = result?.text == "200"
-                        self.writes.withLock { $0.append(Write(id: id, ok: ok, at: .now)) }
+                            "curl", ["-s", "-m", "8", "-w", "\n%{http_code}", "-H", "Host: \(self.host)", "http://\(self.balancer)/write?id=\(id)"]))
+                        let lines = (result?.text ?? "").split(separator: "\n")
+                        let ok = lines.last == "200"
+                        let host = lines.first.flatMap { $0.split(separator: " ").last }.map(String.init)
+                        self.writes.withLock { $0.append(Write(id: id, ok: ok, at: .now, host: ok ? host : nil)) }
                         if !ok { try? await Task.sleep(for: .milliseconds(50)) }
                     }
                 }
@@ -120,16 +123,18 @@ final class WriteLoad: Sendable {
     var all: [Write] { writes.withLock { $0 } }
     var acknowledged: [Int] { all.filter(\.ok).map(\.id) }
 
-    /// The first write that returned 200 after `instant`.
-    func firstSuccess(after instant: ContinuousClock.Instant) -> ContinuousClock.Instant? {
-        all.filter { $0.ok && $0.at > instant }.map(\.at).min()
+    /// The first write that returned 200 after `instant`, written to `host` if given.
+    func firstSuccess(after instant: ContinuousClock.Instant, on host: String? = nil) -> ContinuousClock.Instant? {
+        all.filter { $0.ok && $0.at > instant && (host == nil || $0.host == host) }.map(\.at).min()
     }
 
-    /// Waits until a write succeeds after `instant`; returns when it did.
-    func waitForSuccess(after instant: ContinuousClock.Instant, deadline: Duration = .seconds(120)) async throws -> ContinuousClock.Instant {
+    /// Waits until a write succeeds after `instant` (on `host`, if given); returns when it did.
+    func waitForSuccess(after instant: ContinuousClock.Instant, on host: String? = nil, deadline: Duration = .seconds(180)) async throws
+        -> ContinuousClock.Instant
+    {
         let end = ContinuousClock.now.advanced(by: deadline)
         while ContinuousClock.now < end {
-            if let found = firstSuccess(after: instant) { return found }
+            if let found = firstSuccess(after: instant, on: host) { return found }
             try await Task.sleep(for: .milliseconds(100))
         }
         throw TestFailure("no write succeeded within \(deadline)")
