@@ -21,7 +21,7 @@ struct Failover: AsyncParsableCommand {
     @Argument(help: "The database service: mysql, postgresql or postgis.")
     var service: String
 
-    @Option(help: "The node to make the primary (default: the replica that has received the most).")
+    @Option(help: ArgumentHelp("The node to make the primary (default: the replica that has received the most).", valueName: "node"))
     var to: String?
 
     @Flag(name: [.short, .long], help: "Do not ask for confirmation.")

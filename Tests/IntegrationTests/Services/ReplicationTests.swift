@@ -88,6 +88,16 @@ struct ReplicationTests {
         }
         #expect(caughtUp, "\(first.name) has every row of \(second.name)")
 
+        // A backup reads from the replica.
+        let lines = LineLog()
+        let watched = try NodesetSession(
+            nodeset: session.nodeset, provider: LocalProvider(), home: SilverHome(path: shared.home), console: Console { _, text in lines.append(text) })
+        let backup = NSTemporaryDirectory() + "silver-replica-backup-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: backup) }
+        #expect(try await ServiceBackup(context: try await ServiceContext.open(session: watched)).backup(app: .name(name), to: backup) == [kind])
+        try await lines.wait(for: "from \(first.name) (a replica)", deadline: .seconds(1))
+        #expect(FileManager.default.fileExists(atPath: BackupLayout.path(for: kind, in: backup)))
+
         // A replica down does not stop an update; the app writes meanwhile.
         try LocalLeftovers.powerOff(node: first.name, nodeset: session.nodeset.name)
         let v2 = try await Update(session: session, app: try versions[0].load()).run()

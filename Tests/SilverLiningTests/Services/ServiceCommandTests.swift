@@ -128,6 +128,9 @@ extension ShowCommandTests {
         let run = try silver(["restore", "foobar.conf", "backup-dir", "blog"], environment: scratch.environment())
         #expect(run.status == 2)
         #expect(run.errorOutput.contains("backup-dir is not a nodeset file (NAME.conf)"))
+        let notDatabase = try silver(["failover", "foobar.conf", "files", "--yes"], environment: scratch.environment())
+        #expect(notDatabase.status == 2 && notDatabase.errorOutput.contains("files is not a database service"), "\(notDatabase.errorOutput)")
+        #expect(try silver(["failover", "--help"], environment: scratch.environment()).output.contains("--to <node>"))
         for command in ["backup", "restore", "clear"] {
             #expect(try silver([command, "--help"], environment: scratch.environment()).output.contains("APP"))
         }
