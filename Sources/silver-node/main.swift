@@ -304,7 +304,7 @@ struct Reconfigure: AsyncParsableCommand {
         abstract: "Rewrite apps' service settings in their instances' environments; restart the running ones and wait until healthy.")
 
     func run() async throws {
-        try await answer(ReconfigureRequest.self) { try await Reconfiguration(progress: AgentIO.writeProgress).reconfigure($0) }
+        try await answer(ReconfigureRequest.self) { try await Activation(progress: AgentIO.writeProgress).reconfigure($0) }
     }
 }
 

@@ -19,10 +19,10 @@ import Testing
             node: name, check: NodeCommand(Command("/bin/sh", ["-c", "test \"$MYSQL_PWD\" = s3cret && echo \(answer)"], input: "SELECT @@read_only;\n")))
     }
 
-    func plan(primary: Bool, peers: [DatabaseBootPlan.Peer]) -> DatabaseBootPlan {
+    func plan(primary: Bool, peers: [DatabaseBootPlan.Peer], wait: Int = 2) -> DatabaseBootPlan {
         DatabaseBootPlan(
             service: "mysql", primary: primary, peers: peers, secret: "replication/mysql", passwordVariable: "MYSQL_PWD", primaryAnswer: "0",
-            peerWaitSeconds: 2, fenceFiles: [PlannedFile("/data/standby.signal", content: "", mode: 0o600)],
+            peerWaitSeconds: wait, fenceFiles: [PlannedFile("/data/standby.signal", content: "", mode: 0o600)],
             confirm: [NodeCommand(Command("/bin/sh", ["-c", "touch \"$0\"", root.full("/confirmed")]))])
     }
 
@@ -48,7 +48,8 @@ import Testing
         let late = DatabaseBootPlan.Peer(node: "late", check: NodeCommand(Command("/bin/sh", [
             "-c", "if [ -e \"$0\" ]; then echo 0; else touch \"$0\"; exit 1; fi", root.full("/asked"),
         ])))
-        #expect(try await DatabaseBoot(paths: root.paths).run(plan(primary: true, peers: [late])) == .fenced(peer: "late"))
+        #expect(try await DatabaseBoot(paths: root.paths).run(plan(primary: true, peers: [late], wait: 30)) == .fenced(peer: "late"),
+            "on a busy machine the first try alone may take the 2 s the other tests allow")
     }
 
     @Test("a replica decides nothing; the plan is read from the file silver wrote")

@@ -4,28 +4,17 @@ import FoundationEssentials
 /// settings rewritten to name the new primary, and the instances that run are restarted with
 /// them and waited for until healthy. Older instances are rewritten too, so that a later
 /// `silver activate` never brings back one that names the old primary.
-public struct Reconfiguration: Sendable {
-    public var paths: NodePaths
-    public var runner: CommandRunner
-    public var progress: @Sendable (String) -> Void
-
-    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.paths = paths
-        self.runner = runner
-        self.progress = progress
-    }
-
-    var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
-
+extension Activation {
     public func reconfigure(_ request: ReconfigureRequest) async throws -> ReconfigureAnswer {
         var answer = ReconfigureAnswer(rewritten: [], restarted: [])
         let apps = Set(request.rewrites.map(\.app))
-        let settings = try? Activation(paths: paths, runner: runner).routerSettings()
+        let settings = try? routerSettings()
         for record in registry.all() where apps.contains(record.app) {
             // An instance without an environment never ran; there is nothing to rewrite.
             guard let variables = try? InstanceProcess(paths: paths).variables(record.name),
-                let rewritten = Self.rewrite(variables, app: record.app, with: request.rewrites) else { continue }
-            try writeEnvironment(rewritten, of: record.name)
+                let rewritten = Reconfiguration.rewrite(variables, app: record.app, with: request.rewrites)
+            else { continue }
+            try registry.writeEnvironment(rewritten, of: record.name)
             answer.rewritten.append(record.name)
             let unit = NodeLayout.unit(record.name)
             guard try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded else { continue }
@@ -37,7 +26,9 @@ public struct Reconfiguration: Sendable {
         }
         return answer
     }
+}
 
+public enum Reconfiguration {
     /// `variables` with the app's rewrites applied, or nil when none applies. A rewrite with
     /// `replaces` changes a variable only when its value is one of those (so an app's own
     /// `env.DATABASE_URL`, or another service's, is left alone); one without it sets the
@@ -69,15 +60,6 @@ public struct Reconfiguration: Sendable {
             changed = true
         }
         return changed ? result : nil
-    }
-
-    /// As the installer writes it: readable by root and the app's user only (it holds passwords).
-    func writeEnvironment(_ variables: [EnvironmentVariable], of instance: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try FileSystem.writeAtomically(
-            registry.environmentPath(instance), bytes: [UInt8](try encoder.encode(variables)), mode: 0o640, uid: 0,
-            gid: try FileSystem.gid(NodeLayout.appUser))
     }
 }
 

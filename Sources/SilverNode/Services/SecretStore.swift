@@ -20,19 +20,10 @@ public struct SecretStore: Sendable {
     /// callers asking at once get the same secret: the file appears whole, by `link`, or
     /// not at all.
     public func secret(named name: String) throws -> SecretAnswer {
-        let parts = try Self.validated(name)
-        var folder = directory
-        try FileManager.default.createDirectory(atPath: FileSystem.parent(of: folder), withIntermediateDirectories: true)
-        try ensurePrivateDirectory(folder)
-        for part in parts.dropLast() {
-            folder += "/" + part
-            try ensurePrivateDirectory(folder)
-        }
-        let path = folder + "/" + parts.last!
+        let path = try privatePath(of: name)
         if let existing = try read(path) { return SecretAnswer(value: existing, created: false) }
         let value = Self.generate()
-        let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
-        try write(temporary, Array((value + "\n").utf8))
+        let temporary = try written(value, beside: path)
         defer { unlink(temporary) }
         if link(temporary, path) == 0 { return SecretAnswer(value: value, created: true) }
         guard errno == EEXIST, let existing = try read(path) else { throw AgentError.system("cannot keep the secret \(name)", errno) }
@@ -49,9 +40,17 @@ public struct SecretStore: Sendable {
     /// of a database service get the passwords its primary made, so that whichever of them
     /// becomes primary has them.
     public func keep(_ value: String, named name: String) throws {
-        let parts = try Self.validated(name)
         guard !value.isEmpty, !value.contains("\n") else { throw AgentError.failed("the secret \(name) must be one non-empty line") }
-        if try existing(named: name) == value { return }
+        let path = try privatePath(of: name)
+        if try read(path) == value { return }
+        let temporary = try written(value, beside: path)
+        defer { unlink(temporary) }
+        guard rename(temporary, path) == 0 else { throw AgentError.system("cannot keep the secret \(name)", errno) }
+    }
+
+    /// Where the secret `name` is kept, with the root-only directories on the way made.
+    private func privatePath(of name: String) throws -> String {
+        let parts = try Self.validated(name)
         var folder = directory
         try FileManager.default.createDirectory(atPath: FileSystem.parent(of: folder), withIntermediateDirectories: true)
         try ensurePrivateDirectory(folder)
@@ -59,11 +58,14 @@ public struct SecretStore: Sendable {
             folder += "/" + part
             try ensurePrivateDirectory(folder)
         }
-        let path = folder + "/" + parts.last!
+        return folder + "/" + parts.last!
+    }
+
+    /// `value` in a new root-only file beside `path`, to be linked or renamed into place.
+    private func written(_ value: String, beside path: String) throws -> String {
         let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try write(temporary, Array((value + "\n").utf8))
-        defer { unlink(temporary) }
-        guard rename(temporary, path) == 0 else { throw AgentError.system("cannot keep the secret \(name)", errno) }
+        return temporary
     }
 
     /// Every secret in `folder` (`mysql`: each app's MariaDB password), by full name.
