@@ -37,3 +37,17 @@ extension ServiceContext {
         }
     }
 }
+
+extension ServiceContext {
+    /// Runs a command whose input holds `secret` (SQL that sets a password). Should it fail,
+    /// the secret is masked in what the node printed, since a client may quote the statement.
+    @discardableResult
+    func check(_ command: Command, on node: NodeRecord, hiding secret: String) async throws -> CommandResult {
+        do {
+            return try await ssh.check(command, on: node.reach)
+        } catch RemoteError.failed(let name, let step, let status, let output) where !secret.isEmpty {
+            throw RemoteError.failed(
+                node: name, step: step, status: status, errorOutput: output.replacing(secret, with: ServiceEnvironmentReport.mask))
+        }
+    }
+}

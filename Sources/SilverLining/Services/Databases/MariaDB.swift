@@ -61,7 +61,7 @@ public struct MariaDB: DatabaseEngine {
         let sql = Self.setUpSQL(
             database: app, user: app, password: password, hosts: placement.clientAddresses(in: context.topology),
             existingHosts: existing.text.split(separator: "\n").map { $0.trimmed })
-        try await context.ssh.check(Self.client(sql, step: "set up \(app)'s MariaDB database and user"), on: node.reach)
+        try await context.check(Self.client(sql, step: "set up \(app)'s MariaDB database and user"), on: node, hiding: password)
     }
 
     /// Privileges on `db`.* are kept by MariaDB across DROP DATABASE, so the app's accounts

@@ -100,9 +100,9 @@ public struct PostgreSQL: DatabaseEngine {
     public func setUpApp(_ app: String, password: String, on node: NodeRecord, placement: ServicePlacement, context: ServiceContext)
         async throws
     {
-        try await context.ssh.check(
+        try await context.check(
             Self.psql(Self.setUpSQL(role: app, database: app, password: password), step: "set up \(app)'s PostgreSQL role and database"),
-            on: node.reach)
+            on: node, hiding: password)
         guard !extensions.isEmpty else { return }
         let sql = extensions.map { "CREATE EXTENSION IF NOT EXISTS \(Self.identifier($0));\n" }.joined()
         try await context.ssh.check(Self.psql(sql, database: app, step: "add \(extensions.joined(separator: ", ")) to \(app)'s database"), on: node.reach)

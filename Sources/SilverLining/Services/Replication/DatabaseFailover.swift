@@ -104,7 +104,9 @@ public struct DatabaseFailover: Sendable {
         let placement: ServicePlacement
         let rewrites: [EnvironmentRewrite]
         do {
-            placement = decision.isPromotion ? try await promote(decision, context: context) : decision.placement
+            // In a task of its own, so that Ctrl-C never cuts a promotion off half-way; the
+            // rollout after it sees an interruption between steps.
+            placement = decision.isPromotion ? try await Task { try await promote(decision, context: context) }.value : decision.placement
             rewrites = try await self.rewrites(for: placement, context: context)
         } catch {
             if locked { await lock.release() }
@@ -158,9 +160,9 @@ public struct DatabaseFailover: Sendable {
         let placement = ServicePlacement.onServiceNodes(kind: kind, nodes: decision.placement.nodes, roles: DatabaseRoles(primary: node.name, fenced: fenced))
 
         let password = try await context.secret(engine.replicationSecret, on: node)
-        try await context.ssh.check(
+        try await context.check(
             engine.admin(engine.primarySQL(password: password, placement: placement), database: nil, step: "set up \(kind.rawValue)'s replication account"),
-            on: node.reach)
+            on: node, hiding: password)
         let up = decision.placement.nodes.filter(decision.reachable.contains)
         let others = up.filter { $0 != node }
         let topology = decision.topology

@@ -66,9 +66,9 @@ public struct DatabaseReplication: Sendable {
             try await engine.makeWritable(primary, context: context)
             changes[primary.name, default: []].append("made \(service)'s primary writable")
         }
-        try await context.ssh.check(
+        try await context.check(
             engine.admin(engine.primarySQL(password: password, placement: placement), database: nil, step: "set up \(service)'s replication account"),
-            on: primary.reach)
+            on: primary, hiding: password)
 
         let rebuilt = try await forEachOrThrow(placement.followers, parallel: context.session.parallel, name: \.name) { node in
             let state = states.first { $0.0 == node }!.1

@@ -144,10 +144,10 @@ extension MariaDB: ReplicationEngine {
             for command in Self.replaceCommands(from: "\(scratch)/data.tar") { try await context.ssh.check(command, on: node.reach) }
         }
         let info = try await context.ssh.check(Command("cat", [Self.backupPositionFile], step: "read the copy's GTID"), on: node.reach)
-        try await context.ssh.check(
+        try await context.check(
             Self.client(Self.followSQL(primary: primary.address, password: password, gtid: Self.gtid(inBinlogInfo: info.text)),
                 step: "replicate from \(primary.name)"),
-            on: node.reach)
+            on: node, hiding: password)
     }
 
     /// mariabackup's record of where the copy stands in the binary log: `FILE\tPOS\tGTID`.
@@ -220,8 +220,10 @@ extension MariaDB: ReplicationEngine {
     }
 
     public func fence(_ node: NodeRecord, context: ServiceContext) async throws {
-        try await context.ssh.check(Self.client("SET GLOBAL read_only = ON;\n", step: "make \(node.name) read-only"), on: node.reach)
+        try await context.ssh.check(Self.client(Self.readOnlySQL, step: "make \(node.name) read-only"), on: node.reach)
     }
+
+    static let readOnlySQL = "SET GLOBAL read_only = ON;\n"
 
     public func makeWritable(_ node: NodeRecord, context: ServiceContext) async throws {
         try await context.ssh.check(Self.client(Self.writableSQL, step: "make \(node.name) writable"), on: node.reach)
