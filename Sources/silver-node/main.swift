@@ -27,7 +27,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
         subcommands: [
             Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Soak.self, Query.self,
             Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, BalancerSaveState.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
-            Remove.self, Secret.self, AppSecret.self,
+            Remove.self, Secret.self, AppSecret.self, Secrets.self, Reconfigure.self, DatabaseBootCommand.self, DatabaseWatchCommand.self,
         ]
     )
 }
@@ -335,5 +335,58 @@ struct AppSecret: AsyncParsableCommand {
 
     func run() async throws {
         try await answer(NodesetSecretRequest.self) { try NodesetSecretFile(paths: root.paths).handle($0) }
+    }
+}
+
+struct Secrets: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep the secrets given, then print every secret in the folders named (root-only, for a database's replicas).")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await answer(SecretsRequest.self) { request in
+            let store = SecretStore(paths: root.paths)
+            for (name, value) in request.keep.sorted(by: { $0.key < $1.key }) { try store.keep(value, named: name) }
+            var found: [String: String] = [:]
+            for folder in request.folders { found.merge(try store.all(in: folder)) { first, _ in first } }
+            return found
+        }
+    }
+}
+
+struct Reconfigure: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Rewrite apps' service settings in their instances' environments; restart the running ones and wait until healthy.")
+
+    func run() async throws {
+        try await answer(ReconfigureRequest.self) { try await Activation(progress: AgentIO.writeProgress).reconfigure($0) }
+    }
+}
+
+struct DatabaseBootCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "database-boot",
+        abstract: "Run as a database server starts: fence this node if another answers as the primary, else make it writable.")
+
+    @Argument(help: "The service's boot plan, written by silver setup-node.")
+    var file: String
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await agent {
+            try await DatabaseBoot(paths: root.paths, log: AgentIO.writeError).run(planAt: file)
+        }
+    }
+}
+
+struct DatabaseWatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "database-watch",
+        abstract: "Keep a PostgreSQL primary's commits waiting for a streaming replica, and for none when none streams (runs under systemd).")
+
+    func run() async throws {
+        await DatabaseWatch().run(log: AgentIO.writeError)
     }
 }

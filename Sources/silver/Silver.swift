@@ -18,7 +18,7 @@ struct Silver: AsyncParsableCommand {
         subcommands: [
             Init.self, Show.self, CreateNode.self, SetupNode.self, Update.self, Query.self, Activate.self, CleanInstances.self, Run.self,
             Logs.self, Diff.self, ListNodes.self, DeleteNode.self, DestroyNode.self, ListSizes.self, ListImages.self,
-            Backup.self, Restore.self, Clear.self, ShowEnv.self, CreateConfig.self, DebugParseBench.self,
+            Backup.self, Restore.self, Clear.self, ShowEnv.self, CreateConfig.self, Failover.self, DebugParseBench.self,
         ]
     )
 }

@@ -20,7 +20,7 @@ public struct NodesetLock: Sendable {
     /// Opens a run with one call per app server, all at once: each lists the app's instances,
     /// and the lock's node also takes the lock (see `acquire` for a lock that is held). If
     /// the lock was taken but another app server does not answer, the lock is let go again.
-    public func open(app: String, on appServers: [NodeRecord], force: Bool, wait: Duration, console: Console) async throws -> [PreludeAnswer] {
+    public func open(app: String?, on appServers: [NodeRecord], force: Bool, wait: Duration, console: Console) async throws -> [PreludeAnswer] {
         let lockNode = node
         let holder = holder
         let agent = agent

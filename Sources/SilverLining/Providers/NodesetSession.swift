@@ -85,6 +85,6 @@ public struct NodesetSession: Sendable {
         guard missing.isEmpty else { throw NodeSelectionError.notCreated(missing, nodeset: nodeset.name) }
         let unfinished = records.filter(\.isUnfinished).map(\.name)
         guard unfinished.isEmpty else { throw NodeSelectionError.unfinished(unfinished, nodeset: nodeset.name) }
-        return Topology(nodeset: described, records: records)
+        return Topology(nodeset: described, records: records, databaseRoles: await store.roles())
     }
 }

@@ -33,7 +33,9 @@ public enum Firewall {
             rules.append(FirewallRule(port: http, source: source, purpose: "nginx, the app server's router"))
         case .service(let name):
             if let port = ServiceKind(rawValue: name)?.port {
-                rules.append(FirewallRule(port: port, source: .roles([.appserver]), purpose: name))
+                // With replicas, the service's nodes replicate from each other on the same port.
+                let peers: [Role] = nodeset.nodes(in: role).count > 1 ? [role] : []
+                rules.append(FirewallRule(port: port, source: .roles([.appserver] + peers), purpose: name))
             }
         case .balancer:
             rules.append(FirewallRule(port: http, source: .anywhere, purpose: "haproxy http"))

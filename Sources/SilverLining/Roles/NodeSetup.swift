@@ -40,6 +40,15 @@ public struct NodeSetup: Sendable {
             return (node.name, report.changes)
         }
         var changes = Dictionary(outcomes, uniquingKeysWith: { first, _ in first })
+        if !dryRun {
+            let replication = DatabaseReplication(context: ServiceContext(session: session, agent: agent, topology: topology))
+            for placement in DatabaseReplication.placements(in: topology) {
+                for (node, lines) in try await replication.converge(placement) {
+                    for line in lines { console.say(line, node: node) }
+                    changes[node, default: []] += lines
+                }
+            }
+        }
         if session.nodeset.setEtcHosts, let change = try updateLocalHosts(topology) {
             console.say((dryRun ? "would: " : "") + change + " on this machine")
             changes["(this machine)"] = [change]

@@ -10,7 +10,7 @@ public enum RolePlans {
             return base.merged(with: BalancerRole.plan(for: node, topology: topology))
         case .service(let name):
             guard let kind = ServiceKind(rawValue: name) else { return base }
-            let placement = ServicePlacement(kind: kind, nodes: topology.nodes(in: node.role), isLocal: false)
+            let placement = ServicePlacement.onServiceNodes(kind: kind, nodes: topology.nodes(in: node.role), roles: topology.databaseRoles[name])
             return base.merged(with: ServiceCatalog.service(for: kind).serverPlan(on: node, placement: placement, topology: topology))
         }
     }

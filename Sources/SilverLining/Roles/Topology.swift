@@ -4,9 +4,12 @@ public struct Topology: Sendable {
     public var nodeset: Nodeset
     /// The recorded nodes, in the nodeset's order.
     public var nodes: [NodeRecord]
+    /// The recorded primary and fenced nodes of database services with replicas, by service.
+    public var databaseRoles: [String: DatabaseRoles]
 
-    public init(nodeset: Nodeset, records: [NodeRecord]) {
+    public init(nodeset: Nodeset, records: [NodeRecord], databaseRoles: [String: DatabaseRoles] = [:]) {
         self.nodeset = nodeset
+        self.databaseRoles = databaseRoles
         let byName = Dictionary(records.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         nodes = nodeset.nodes.compactMap { byName[$0.name] }
     }

@@ -59,7 +59,7 @@ struct RemovalTransport: RolloutTransport {
         case .finish(let node, _, let releaseLock, let result):
             try await AgentTransport.finish(
                 try record(node).reach, agent: agent, log: log, result: result, clean: nil, release: releaseLock ? lock : nil)
-        case .upload, .install, .checkConfig, .start, .activate, .fetch, .soak, .remove:
+        case .upload, .install, .checkConfig, .start, .activate, .fetch, .soak, .remove, .reconfigure:
             throw DeployError.notARolloutStep(step.description)
         }
     }

@@ -6,17 +6,9 @@
 enum ServiceData {
     /// The apps' databases on `node`, sorted; none when the server was never installed there.
     static func apps(on node: NodeRecord, kind: ServiceKind, context: ServiceContext) async throws -> [String] {
-        let (program, listing): (String, Command)
-        switch kind {
-        case .mysql:
-            program = MySQLService.serverProgram
-            listing = MySQLService.client(mysqlDatabases, step: "list the MariaDB databases")
-        case .postgresql, .postgis:
-            program = PostgreSQLService.serverProgram
-            listing = PostgreSQLService.psql(postgresqlDatabases, step: "list the PostgreSQL databases")
-        case .files, .writableRoot:
-            return []
-        }
+        guard let engine = (ServiceCatalog.service(for: kind) as? DatabaseService)?.engine else { return [] }
+        let sql = engine.kind == .mysql ? mysqlDatabases : postgresqlDatabases
+        let (program, listing) = (engine.serverProgram, engine.admin(sql, database: nil, step: "list the \(kind.rawValue) databases"))
         guard try await context.ssh.run(Command("test", ["-x", program]), on: node.reach).succeeded else { return [] }
         let names = try await context.ssh.check(listing, on: node.reach).text
         return names.split(separator: "\n").map { $0.trimmed }.filter { !$0.isEmpty }.sorted()

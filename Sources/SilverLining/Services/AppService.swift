@@ -27,8 +27,9 @@ public protocol AppService: Sendable {
     func hasData(app: String, placement: ServicePlacement, context: ServiceContext) async throws -> Bool
 
     /// Writes the app's data into `directory` (on this machine, the service's own folder of a
-    /// backup) in Silver Lining's layout: `BackupLayout.fileName(for: kind)`.
-    func backup(app: String, placement: ServicePlacement, into directory: String, context: ServiceContext) async throws
+    /// backup) in Silver Lining's layout: `BackupLayout.fileName(for: kind)`. Returns the node
+    /// it was read from, as a person reads it.
+    func backup(app: String, placement: ServicePlacement, into directory: String, context: ServiceContext) async throws -> String
 
     /// Replaces the app's data with what `backup` wrote into `directory`, setting the
     /// service up for the app first if it was not.

@@ -42,7 +42,7 @@ public struct DirectoryService: AppService {
         return try await context.ssh.run(Command("test", ["-d", directory(for: app)]), on: placement.primary.reach).succeeded
     }
 
-    public func backup(app: String, placement: ServicePlacement, into directory: String, context: ServiceContext) async throws {
+    public func backup(app: String, placement: ServicePlacement, into directory: String, context: ServiceContext) async throws -> String {
         let node = placement.primary
         try await context.ensureReachable([node], for: kind)
         let files = NodeFiles(ssh: context.ssh, node: node.reach)
@@ -54,6 +54,7 @@ public struct DirectoryService: AppService {
                 on: node.reach)
             try await files.fetch("\(scratch)/\(name)", to: "\(directory)/\(name)")
         }
+        return "\(node.name) (the first app server)"
     }
 
     public func restore(app: String, placement: ServicePlacement, from directory: String, context: ServiceContext) async throws {

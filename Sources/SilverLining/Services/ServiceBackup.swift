@@ -49,8 +49,7 @@ public struct ServiceBackup: Sendable {
             }
             let folder = BackupLayout.folder(for: kind, in: staging)
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            try await service.backup(app: name, placement: placement, into: folder, context: context)
-            let source = kind.isDatabase ? placement.primary.name : "\(placement.primary.name) (the first app server)"
+            let source = try await service.backup(app: name, placement: placement, into: folder, context: context)
             console.say("\(kind.rawValue): \(BackupLayout.folderName(for: kind))/\(BackupLayout.fileName(for: kind)) from \(source)")
             saved.append(kind)
         }
@@ -105,7 +104,7 @@ public struct ServiceBackup: Sendable {
             let service = ServiceCatalog.service(for: placement.kind)
             try await service.restore(
                 app: app.appName, placement: placement, from: BackupLayout.folder(for: placement.kind, in: root), context: context)
-            console.say("\(placement.kind.rawValue): restored on \(placement.nodes.map(\.name).joined(separator: ", "))")
+            console.say("\(placement.kind.rawValue): restored on \(placement.summary)")
         }
         return kinds
     }
@@ -123,7 +122,7 @@ public struct ServiceBackup: Sendable {
         let placements = try kinds.map { kind throws(ServicePlacementError) in try ServicePlacement.resolve(kind: kind, topology: context.topology) }
         for placement in placements {
             try await ServiceCatalog.service(for: placement.kind).clear(app: app, placement: placement, context: context)
-            console.say("\(placement.kind.rawValue): emptied on \(placement.nodes.map(\.name).joined(separator: ", "))")
+            console.say("\(placement.kind.rawValue): emptied on \(placement.summary)")
         }
     }
 

@@ -2,9 +2,9 @@
 public enum ServiceCatalog {
     public static func service(for kind: ServiceKind) -> any AppService {
         switch kind {
-        case .mysql: MySQLService()
-        case .postgresql: PostgreSQLService.postgresql
-        case .postgis: PostgreSQLService.postgis
+        case .mysql: DatabaseService.mysql
+        case .postgresql: DatabaseService.postgresql
+        case .postgis: DatabaseService.postgis
         case .files: DirectoryService.files
         case .writableRoot: DirectoryService.writableRoot
         }

@@ -2,6 +2,8 @@
 public enum ServiceError: UserFacingError, Equatable {
     /// A node the service runs on does not answer.
     case nodeDown(node: String, address: String, purpose: String)
+    /// The primary of a database service with replicas does not answer.
+    case primaryDown(ServiceKind, node: String, address: String, nodeset: String, replicas: [String])
     /// A backup folder lacks the file this service restores from.
     case missingBackupFile(ServiceKind, path: String)
 
@@ -11,6 +13,11 @@ public enum ServiceError: UserFacingError, Equatable {
         switch self {
         case .nodeDown(let node, let address, let purpose):
             "\(node) (\(address)), \(purpose), does not answer on SSH, so nothing was done. Check it with `silver list-nodes` and start it with `silver create-node`."
+        case .primaryDown(let kind, let node, let address, let nodeset, let replicas):
+            "\(node) (\(address)), the primary of \(kind.rawValue), does not answer on SSH, so nothing was done. If it is only stopped, start it with `silver create-node`; if it is gone, "
+                + (replicas.isEmpty
+                    ? "no replica is left to take over."
+                    : "promote a replica (\(replicas.joined(separator: ", "))) with `silver failover \(nodeset) \(kind.rawValue)`.")
         case .missingBackupFile(let kind, let path):
             "\(path) is missing, so \(kind.rawValue) cannot be restored from this backup"
         }

@@ -1,21 +1,30 @@
 /// Where one service runs for a nodeset.
 public struct ServicePlacement: Sendable, Equatable {
     public var kind: ServiceKind
-    /// The nodes that run it: the `[service:NAME]` node, or the app servers themselves.
+    /// The nodes that run it: the `[service:NAME]` nodes, or the app servers themselves.
     public var nodes: [NodeRecord]
     /// True when the service runs on the app servers themselves (no `[service:NAME]`, or a
     /// service such as `files` that always lives on each app server).
     public var isLocal: Bool
+    /// The node a database service's apps write to (the first node, until a failover
+    /// promotes another), or the first app server, where backups of per-app-server
+    /// directories are taken from.
+    public var primary: NodeRecord
+    /// Former primaries out of every app's environment until setup-node makes them replicas.
+    public var fenced: [NodeRecord]
 
-    public init(kind: ServiceKind, nodes: [NodeRecord], isLocal: Bool) {
+    public init(kind: ServiceKind, nodes: [NodeRecord], isLocal: Bool, primary: NodeRecord? = nil, fenced: [NodeRecord] = []) {
         self.kind = kind
         self.nodes = nodes
         self.isLocal = isLocal
+        self.primary = primary ?? nodes[0]
+        self.fenced = fenced
     }
 
-    /// Where `kind` runs in `topology`. Database services run on their `[service:NAME]` node;
-    /// without that section, on the single app server itself, as single-server Silver Lining
-    /// ran them. `files` and `writable_root` live on every app server.
+    /// Where `kind` runs in `topology`. Database services run on their `[service:NAME]` nodes:
+    /// the recorded primary (the first node until a failover) and the rest as its replicas.
+    /// Without that section, they run on the single app server itself, as single-server
+    /// Silver Lining ran them. `files` and `writable_root` live on every app server.
     ///
     /// - Throws: `ServicePlacementError` when there is no single place for it.
     public static func resolve(kind: ServiceKind, topology: Topology) throws(ServicePlacementError) -> ServicePlacement {
@@ -31,15 +40,35 @@ public struct ServicePlacement: Sendable, Equatable {
             guard appservers.count == 1 else { throw .needsServiceNode(kind, appservers: appservers.count) }
             return ServicePlacement(kind: kind, nodes: appservers, isLocal: true)
         }
-        guard configured.count == 1 else { throw .severalNodes(kind, count: configured.count) }
         let recorded = topology.nodes(in: role)
         guard !recorded.isEmpty else { throw .notCreated(kind, nodes: configured.map(\.name)) }
-        return ServicePlacement(kind: kind, nodes: recorded, isLocal: false)
+        return onServiceNodes(kind: kind, nodes: recorded, roles: topology.databaseRoles[kind.rawValue])
     }
 
-    /// The node a database service runs on (its only node), or the first app server, where
-    /// backups of per-app-server directories are taken from.
-    public var primary: NodeRecord { nodes[0] }
+    /// A service on its own nodes, with the primary and fenced nodes as recorded. A recorded
+    /// primary that is no longer one of the nodes (the section was shrunk) falls back to the
+    /// first node.
+    static func onServiceNodes(kind: ServiceKind, nodes: [NodeRecord], roles: DatabaseRoles?) -> ServicePlacement {
+        let primary = nodes.first { $0.name == roles?.primary } ?? nodes[0]
+        let fenced = nodes.filter { $0 != primary && roles?.fenced.contains($0.name) == true }
+        return ServicePlacement(kind: kind, nodes: nodes, isLocal: false, primary: primary, fenced: fenced)
+    }
+
+    /// Whether a database service runs on several nodes: a primary and its replicas.
+    public var isReplicated: Bool { !isLocal && kind.isDatabase && nodes.count > 1 }
+
+    /// The nodes that replicate the primary and are in apps' environments.
+    public var replicas: [NodeRecord] { nodes.filter { $0 != primary && !fenced.contains($0) } }
+
+    /// Every node but the primary, fenced ones included: what setup-node makes replicas.
+    public var followers: [NodeRecord] { nodes.filter { $0 != primary } }
+
+    /// The nodes as a person reads them: `mysql1 (primary; replicas mysql2)`.
+    public var summary: String {
+        guard isReplicated else { return nodes.map(\.name).joined(separator: ", ") }
+        let others = replicas.isEmpty ? "no replica" : "replica\(replicas.count == 1 ? "" : "s") " + replicas.map(\.name).joined(separator: ", ")
+        return "\(primary.name) (primary; \(others))"
+    }
 
     /// The address apps connect to: loopback when the service runs beside the app.
     public var host: String { isLocal ? "127.0.0.1" : primary.address }
@@ -52,7 +81,6 @@ public struct ServicePlacement: Sendable, Equatable {
 
 public enum ServicePlacementError: UserFacingError, Equatable {
     case needsServiceNode(ServiceKind, appservers: Int)
-    case severalNodes(ServiceKind, count: Int)
     case notCreated(ServiceKind, nodes: [String])
     case noAppServers(nodeset: String)
 
@@ -67,8 +95,6 @@ public enum ServicePlacementError: UserFacingError, Equatable {
         switch self {
         case .needsServiceNode(let kind, let count):
             "the app uses service.\(kind.rawValue), but the nodeset has no [service:\(kind.rawValue)] section and \(count) app servers: a \(kind.rawValue) on each app server would give each its own data. Add a [service:\(kind.rawValue)] section (nodes = 1), then run create-node and setup-node."
-        case .severalNodes(let kind, let count):
-            "[service:\(kind.rawValue)] has \(count) nodes, but silver runs \(kind.rawValue) on one node (it does not replicate databases). Set nodes = 1 in [service:\(kind.rawValue)]."
         case .notCreated(let kind, let nodes):
             "\(kind.rawValue) needs \(nodes.joined(separator: ", ")), which \(nodes.count == 1 ? "has" : "have") not been created yet; run `silver create-node` and `silver setup-node` first."
         case .noAppServers(let nodeset):

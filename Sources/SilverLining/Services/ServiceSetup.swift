@@ -24,7 +24,13 @@ public struct ServiceSetup: Sendable {
     public func run(app: String, kinds: [ServiceKind]) async throws -> [EnvironmentVariable] {
         let placements = try placements(for: kinds)
         // Every node is checked before anything changes anywhere.
-        for placement in placements { try await context.ensureReachable(placement.nodes, for: placement.kind) }
+        for placement in placements {
+            if placement.kind.isDatabase {
+                try await context.ensurePrimaryReachable(placement)
+            } else {
+                try await context.ensureReachable(placement.nodes, for: placement.kind)
+            }
+        }
         let appservers = context.topology.nodes(in: .appserver)
         try await context.ensureReachable(appservers, purpose: "an app server")
         let clients = Self.clientPackages(for: kinds)
@@ -33,7 +39,7 @@ public struct ServiceSetup: Sendable {
         for placement in placements {
             let service = ServiceCatalog.service(for: placement.kind)
             sets.append((placement.kind, try await service.setUp(app: app, placement: placement, context: context)))
-            context.console.say("\(placement.kind.rawValue): ready for \(app) on \(placement.nodes.map(\.name).joined(separator: ", "))")
+            context.console.say("\(placement.kind.rawValue): ready for \(app) on \(placement.summary)")
         }
         return Self.merged(sets)
     }

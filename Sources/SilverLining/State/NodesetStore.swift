@@ -10,6 +10,8 @@ public actor NodesetStore {
     /// The records as they were read when the store was opened: for what must be decided
     /// before anything is awaited (which name a node goes by, `KeptNodeNames`).
     public nonisolated let opened: [NodeRecord]
+    /// Each replicated database service's primary and fenced nodes, by service name.
+    private var databaseRoles: [String: DatabaseRoles]
 
     public nonisolated var statePath: String { directory + "/state.json" }
     public nonisolated var knownHostsPath: String { directory + "/known_hosts" }
@@ -19,6 +21,7 @@ public actor NodesetStore {
     private struct File: Codable {
         var nodes: [NodeRecord]
         var provider: [String: String]?
+        var databases: [String: DatabaseRoles]?
     }
 
     public init(directory: String) throws {
@@ -31,12 +34,14 @@ public actor NodesetStore {
                 let file = try JSONDecoder().decode(File.self, from: data)
                 records = Dictionary(file.nodes.map { ($0.name, $0) }, uniquingKeysWith: { _, last in last })
                 providerFacts = file.provider ?? [:]
+                databaseRoles = file.databases ?? [:]
             } catch {
                 throw StateError.unreadable(path: path, reason: String(describing: error))
             }
         } else {
             records = [:]
             providerFacts = [:]
+            databaseRoles = [:]
         }
         opened = Array(records.values)
     }
@@ -68,6 +73,16 @@ public actor NodesetStore {
         try write()
     }
 
+    public func roles() -> [String: DatabaseRoles] {
+        databaseRoles
+    }
+
+    /// Records a service's primary and fenced nodes (nil: forgets them, back to the first node).
+    public func setRoles(_ roles: DatabaseRoles?, service: String) throws {
+        databaseRoles[service] = roles
+        try write()
+    }
+
     public func remove(named name: String) throws {
         records[name] = nil
         try write()
@@ -77,7 +92,8 @@ public actor NodesetStore {
     private func write() throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let data = try encoder.encode(File(nodes: all(), provider: providerFacts.isEmpty ? nil : providerFacts))
+        let data = try encoder.encode(File(
+            nodes: all(), provider: providerFacts.isEmpty ? nil : providerFacts, databases: databaseRoles.isEmpty ? nil : databaseRoles))
         try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
     }
 

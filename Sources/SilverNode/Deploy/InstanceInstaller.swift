@@ -44,9 +44,7 @@ public struct InstanceInstaller: Sendable {
         let environment = EnvironmentVariable.merged(
             layoutVariables(record, configDefault: request.configDefault) + request.environment
                 + [EnvironmentVariable(name: "PORT", value: String(record.port))])
-        // The environment holds service passwords: readable by root and the app user only.
-        try FileSystem.writeAtomically(
-            registry.environmentPath(record.name), bytes: [UInt8](try encoder.encode(environment)), mode: 0o640, uid: 0, gid: gid)
+        try registry.writeEnvironment(environment, of: record.name)
         try FileSystem.writeAtomically(registry.recordPath(record.name), bytes: [UInt8](try encoder.encode(record)), mode: 0o644, uid: 0, gid: 0)
         if (registry.lastIssued(of: record.app) ?? "") < record.name {
             try FileSystem.writeAtomically(registry.lastIssuedPath(record.app), bytes: Array(record.name.utf8), mode: 0o644, uid: 0, gid: 0)

@@ -20,6 +20,41 @@ public struct SecretStore: Sendable {
     /// callers asking at once get the same secret: the file appears whole, by `link`, or
     /// not at all.
     public func secret(named name: String) throws -> SecretAnswer {
+        try Self.keep(at: try privatePath(of: name), name: name, mode: 0o600, gid: 0)
+    }
+
+    /// The secret in the file at `path`, made there the first time. Two callers asking at
+    /// once get the same secret: the file appears whole, by `link`, or not at all.
+    static func keep(at path: String, name: String, mode: mode_t, gid: gid_t, newline: Bool = true) throws -> SecretAnswer {
+        if let existing = try read(path) { return SecretAnswer(value: existing, created: false) }
+        let value = generate()
+        let temporary = try written(value, beside: path, mode: mode, gid: gid, newline: newline)
+        defer { unlink(temporary) }
+        if link(temporary, path) == 0 { return SecretAnswer(value: value, created: true) }
+        guard errno == EEXIST, let existing = try read(path) else { throw AgentError.system("cannot keep the secret \(name)", errno) }
+        return SecretAnswer(value: existing, created: false)
+    }
+
+    /// The secret called `name` if the node has it, without making one.
+    public func existing(named name: String) throws -> String? {
+        let parts = try Self.validated(name)
+        return try Self.read(directory + "/" + parts.joined(separator: "/"))
+    }
+
+    /// Keeps `value` as the secret called `name`, replacing what was there: how the replicas
+    /// of a database service get the passwords its primary made, so that whichever of them
+    /// becomes primary has them.
+    public func keep(_ value: String, named name: String) throws {
+        guard !value.isEmpty, !value.contains("\n") else { throw AgentError.failed("the secret \(name) must be one non-empty line") }
+        let path = try privatePath(of: name)
+        if try Self.read(path) == value { return }
+        let temporary = try Self.written(value, beside: path, mode: 0o600, gid: 0)
+        defer { unlink(temporary) }
+        guard rename(temporary, path) == 0 else { throw AgentError.system("cannot keep the secret \(name)", errno) }
+    }
+
+    /// Where the secret `name` is kept, with the root-only directories on the way made.
+    private func privatePath(of name: String) throws -> String {
         let parts = try Self.validated(name)
         var folder = directory
         try FileManager.default.createDirectory(atPath: FileSystem.parent(of: folder), withIntermediateDirectories: true)
@@ -28,20 +63,26 @@ public struct SecretStore: Sendable {
             folder += "/" + part
             try ensurePrivateDirectory(folder)
         }
-        return try Self.keep(at: folder + "/" + parts.last!, name: name, mode: 0o600, gid: 0)
+        return folder + "/" + parts.last!
     }
 
-    /// The secret in the file at `path`, made there the first time. Two callers asking at
-    /// once get the same secret: the file appears whole, by `link`, or not at all.
-    static func keep(at path: String, name: String, mode: mode_t, gid: gid_t, newline: Bool = true) throws -> SecretAnswer {
-        if let existing = try read(path) { return SecretAnswer(value: existing, created: false) }
-        let value = generate()
+    /// `value` in a new file of root's beside `path`, to be linked or renamed into place.
+    private static func written(_ value: String, beside path: String, mode: mode_t, gid: gid_t, newline: Bool = true) throws -> String {
         let temporary = "\(path).new-\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         try write(temporary, Array((value + (newline ? "\n" : "")).utf8), mode: mode, gid: gid)
-        defer { unlink(temporary) }
-        if link(temporary, path) == 0 { return SecretAnswer(value: value, created: true) }
-        guard errno == EEXIST, let existing = try read(path) else { throw AgentError.system("cannot keep the secret \(name)", errno) }
-        return SecretAnswer(value: existing, created: false)
+        return temporary
+    }
+
+    /// Every secret in `folder` (`mysql`: each app's MariaDB password), by full name.
+    public func all(in folder: String) throws -> [String: String] {
+        _ = try Self.validated(folder)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/" + folder)) ?? []
+        var secrets: [String: String] = [:]
+        // Half-written files (`NAME.new-...`) are not secrets.
+        for name in names where !name.contains(".new-") && (try? Self.validated(folder + "/" + name)) != nil {
+            if let value = try existing(named: folder + "/" + name) { secrets[folder + "/" + name] = value }
+        }
+        return secrets
     }
 
     /// 32 letters and digits from the system's secure generator (about 190 bits), so the
@@ -94,6 +135,18 @@ public struct SecretRequest: Codable, Sendable, Equatable {
 
     public init(name: String) {
         self.name = name
+    }
+}
+
+/// The `secrets` verb: keeps the secrets given (`keep`), then answers every secret in the
+/// folders named.
+public struct SecretsRequest: Codable, Sendable, Equatable {
+    public var keep: [String: String]
+    public var folders: [String]
+
+    public init(keep: [String: String] = [:], folders: [String] = []) {
+        self.keep = keep
+        self.folders = folders
     }
 }
 

@@ -18,8 +18,8 @@ struct ServicesTests {
         let mysqlPlacement = try ServicePlacement.resolve(kind: .mysql, topology: context.topology)
         let postgisPlacement = try ServicePlacement.resolve(kind: .postgis, topology: context.topology)
         #expect(!mysqlPlacement.isLocal && mysqlPlacement.nodes == [mysqlNode])
-        let mysql = try await MySQLService().setUp(app: Self.app, placement: mysqlPlacement, context: context)
-        let postgis = try await PostgreSQLService.postgis.setUp(app: Self.app, placement: postgisPlacement, context: context)
+        let mysql = try await DatabaseService.mysql.setUp(app: Self.app, placement: mysqlPlacement, context: context)
+        let postgis = try await DatabaseService.postgis.setUp(app: Self.app, placement: postgisPlacement, context: context)
 
         #expect(mysql.map(\.name) == [
             "CONFIG_MYSQL_DBNAME", "CONFIG_MYSQL_USER", "CONFIG_MYSQL_USERNAME", "CONFIG_MYSQL_PASSWORD", "CONFIG_MYSQL_HOST", "CONFIG_MYSQL_PORT",
@@ -81,8 +81,8 @@ struct ServicesTests {
         #expect(!otherDatabase.succeeded)
 
         // Setting up again changes nothing that matters: same passwords, rows still there.
-        let mysqlAgain = try await MySQLService().setUp(app: Self.app, placement: mysqlPlacement, context: context)
-        let postgisAgain = try await PostgreSQLService.postgis.setUp(app: Self.app, placement: postgisPlacement, context: context)
+        let mysqlAgain = try await DatabaseService.mysql.setUp(app: Self.app, placement: mysqlPlacement, context: context)
+        let postgisAgain = try await DatabaseService.postgis.setUp(app: Self.app, placement: postgisPlacement, context: context)
         #expect(mysqlAgain == mysql)
         #expect(postgisAgain == postgis)
         #expect(try await ssh.check(try Client.mysql("SELECT COUNT(*) FROM notes;", mysql), on: app1.reach).text.trimmed == "1")
@@ -223,7 +223,7 @@ struct ServicesTests {
             let clock = ContinuousClock()
             let started = clock.now
             let error = await #expect(throws: ServiceError.self) {
-                try await MySQLService().setUp(app: "blog", placement: placement, context: context)
+                try await DatabaseService.mysql.setUp(app: "blog", placement: placement, context: context)
             }
             #expect(error == .nodeDown(node: mysqlNode.name, address: mysqlNode.address, purpose: "which runs mysql"))
             #expect(error?.description.contains(mysqlNode.name) == true)

@@ -4,7 +4,7 @@ import Testing
 @testable import SilverLining
 
 @Suite struct ServiceEnvironmentReportTests {
-    let variables = MySQLService.environment(database: "blog", user: "blog", password: "p@ss", host: "10.0.0.5", port: 3306)
+    let variables = MariaDB().environment(app: "blog", password: "p@ss", host: "10.0.0.5", replicas: nil)
         + [
             EnvironmentVariable(name: "CONFIG_FILES", value: "/var/lib/silverlining/apps/blog"),
             EnvironmentVariable(name: "API_SECRET_KEY", value: "k"),

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct ServiceEnvironmentTests {
     @Test func mysqlGivesSilverLiningsNamesAndADatabaseURL() {
-        let variables = MySQLService.environment(database: "blog", user: "blog", password: "s3cret", host: "10.4.3.5", port: 3306)
+        let variables = MariaDB().environment(app: "blog", password: "s3cret", host: "10.4.3.5", replicas: nil)
         #expect(variables == [
             EnvironmentVariable(name: "CONFIG_MYSQL_DBNAME", value: "blog"),
             EnvironmentVariable(name: "CONFIG_MYSQL_USER", value: "blog"),
@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func postgresGivesSilverLiningsNamesAndADatabaseURL() {
-        let variables = PostgreSQLService.environment(database: "blog", user: "blog", password: "pw", host: "127.0.0.1", port: 5432)
+        let variables = PostgreSQL.postgresql.environment(app: "blog", password: "pw", host: "127.0.0.1", replicas: nil)
         #expect(variables.map(\.name) == [
             "CONFIG_PG_DBNAME", "CONFIG_PG_USER", "CONFIG_PG_PASSWORD", "CONFIG_PG_HOST", "CONFIG_PG_PORT", "CONFIG_PG_SQLALCHEMY",
             "DATABASE_URL",
@@ -48,8 +48,8 @@ import Testing
     }
 
     @Test func setUpMergesServicesWithTheFirstDatabaseURL() {
-        let mysql = MySQLService.environment(database: "a", user: "a", password: "p", host: "h1", port: 3306)
-        let pg = PostgreSQLService.environment(database: "a", user: "a", password: "q", host: "h2", port: 5432)
+        let mysql = MariaDB().environment(app: "a", password: "p", host: "h1", replicas: nil)
+        let pg = PostgreSQL.postgresql.environment(app: "a", password: "q", host: "h2", replicas: nil)
         let files = [EnvironmentVariable(name: "CONFIG_FILES", value: "/var/lib/silverlining/apps/a")]
         let merged = ServiceSetup.merged([(.files, files), (.postgis, pg), (.mysql, mysql)])
         #expect(merged.filter { $0.name == "DATABASE_URL" }.map(\.value) == ["mysql://a:p@h1:3306/a"])

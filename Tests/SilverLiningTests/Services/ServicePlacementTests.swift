@@ -45,11 +45,38 @@ import Testing
         }
     }
 
-    @Test func aServiceWithSeveralNodesIsRefused() {
-        let topology = ServiceTopologies.make(appservers: 1, services: ["mysql": 2])
-        #expect(throws: ServicePlacementError.severalNodes(.mysql, count: 2)) {
-            try ServicePlacement.resolve(kind: .mysql, topology: topology)
-        }
+    @Test("several nodes: the first is the primary, the rest its replicas, and apps are told both")
+    func severalNodesAreAPrimaryAndReplicas() throws {
+        let topology = ServiceTopologies.make(appservers: 1, services: ["mysql": 3])
+        let placement = try ServicePlacement.resolve(kind: .mysql, topology: topology)
+        #expect(placement.isReplicated)
+        #expect(placement.primary.name == "mysql1.example.com")
+        #expect(placement.replicas.map(\.name) == ["mysql2.example.com", "mysql3.example.com"])
+        #expect(placement.host == placement.primary.address)
+        #expect(placement.summary == "mysql1.example.com (primary; replicas mysql2.example.com, mysql3.example.com)")
+        let environment = DatabaseService.mysql.environment(app: "blog", password: "pw", placement: placement)
+        #expect(environment.last == EnvironmentVariable(name: "CONFIG_MYSQL_REPLICAS", value: "10.4.3.4:3306 10.4.3.5:3306"))
+        #expect(!DatabaseService.mysql.environment(app: "blog", password: "pw", placement: try ServicePlacement.resolve(
+            kind: .mysql, topology: ServiceTopologies.make(appservers: 1, services: ["mysql": 1]))).contains { $0.name.hasSuffix("REPLICAS") },
+            "a single node's apps get Silver Lining's variables only")
+    }
+
+    @Test("after a failover the recorded primary is followed, and a fenced node is in no app's environment")
+    func recordedRolesAreFollowed() throws {
+        var topology = ServiceTopologies.make(appservers: 1, services: ["postgresql": 3])
+        topology.databaseRoles["postgresql"] = DatabaseRoles(primary: "postgresql2.example.com", fenced: ["postgresql1.example.com"])
+        let placement = try ServicePlacement.resolve(kind: .postgresql, topology: topology)
+        #expect(placement.primary.name == "postgresql2.example.com")
+        #expect(placement.replicas.map(\.name) == ["postgresql3.example.com"])
+        #expect(placement.followers.map(\.name) == ["postgresql1.example.com", "postgresql3.example.com"])
+        let environment = DatabaseService.postgresql.environment(app: "blog", password: "pw", placement: placement)
+        #expect(environment.first { $0.name == "CONFIG_PG_HOST" }?.value == placement.primary.address)
+        #expect(environment.first { $0.name == "CONFIG_PG_REPLICAS" }?.value == "\(placement.replicas[0].address):5432")
+        #expect(!environment.contains { $0.value.contains(placement.fenced[0].address) })
+
+        topology.databaseRoles["postgresql"] = DatabaseRoles(primary: "gone.example.com")
+        #expect(try ServicePlacement.resolve(kind: .postgresql, topology: topology).primary.name == "postgresql1.example.com",
+            "a recorded primary that is no longer a node of the section falls back to the first")
     }
 
     @Test func nodesNotYetCreatedAreNamed() {

@@ -17,6 +17,8 @@ public struct AgentTransport: RolloutTransport {
     public var fetch: UpdateFetch?
     /// The app's `config.checker`, `module:function` (update only).
     public var configChecker: String?
+    /// The service settings a failover rewrites (failover only).
+    public var reconfiguration: ReconfigureRequest?
     /// The run's lock, let go in its closing call on the lock's node.
     public var lock: LockHolder
     /// Old instances kept on each app server after a completed update.
@@ -123,6 +125,10 @@ public struct AgentTransport: RolloutTransport {
             try await agent.run("soak", request: SoakRequest(instance: instance, host: host, seconds: seconds), on: node)
         case .remove(_, let instance):
             try await agent.run("remove", ["--undoing-deploy", instance], request: Empty(), on: node)
+        case .reconfigure:
+            guard let reconfiguration else { return }
+            let answer = try await agent.call("reconfigure", request: reconfiguration, on: node, as: ReconfigureAnswer.self, console: console)
+            console.say("restarted \(answer.restarted.count) instance(s) with the new settings; rewrote \(answer.rewritten.count)", node: node.name)
         case .finish(_, let clean, let releaseLock, let result):
             try await Self.finish(
                 node, agent: agent, log: log, result: result, clean: clean ? CleanRequest(app: app, keep: keep) : nil,

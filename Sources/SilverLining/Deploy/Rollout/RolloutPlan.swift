@@ -15,6 +15,8 @@ public struct RolloutPlan: Hashable, Sendable {
         case activate
         /// Nodes leaving the nodeset (`silver delete-node`): see `RolloutPlan.removal`.
         case removal
+        /// The same instances, restarted with a database's new primary (`silver failover`).
+        case failover
     }
 
     /// An app server and the instance of the app it serves before the run.

@@ -29,6 +29,9 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
     case soak(node: String, instance: String, seconds: Int)
     /// Stop and delete an instance that never served.
     case remove(node: String, instance: String)
+    /// Rewrite the service settings in the app server's instances (a database's new primary)
+    /// and restart the running ones, waiting until they are healthy.
+    case reconfigure(node: String)
     /// The run's last call on a node: log it, remove old instances when `clean`, let the
     /// deploy lock go when `releaseLock`.
     case finish(node: String, clean: Bool, releaseLock: Bool, result: String)
@@ -53,7 +56,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         case .upload(let node, _), .install(let node, _), .checkConfig(let node, _), .start(let node, _), .drain(let node),
             .activate(let node, _), .ready(let node, _), .fetch(let node, _, _), .soak(let node, _, _), .remove(let node, _),
             .finish(let node, _, _, _), .retire(let node), .stopInstances(let node), .setUpRest(let node), .grants(let node),
-            .destroy(let node):
+            .destroy(let node), .reconfigure(let node):
             node
         }
     }
@@ -85,6 +88,7 @@ public enum RolloutStep: Hashable, Sendable, CustomStringConvertible {
         case .fetch(let node, let instance, let primary): "\(primary ? "" : "secondary ")update_fetch on \(node) (\(instance))"
         case .soak(let node, let instance, let seconds): "watch \(instance) on \(node) for \(seconds) s"
         case .remove(let node, let instance): "remove \(instance) from \(node)"
+        case .reconfigure(let node): "restart \(node)'s instances with their new settings"
         case .finish(let node, _, _, _): "finish on \(node)"
         case .retire(let node): "take \(node) out of the balancer"
         case .stopInstances(let node): "stop every instance on \(node)"

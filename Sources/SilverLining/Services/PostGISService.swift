@@ -1,6 +1,0 @@
-/// `service.postgis`: PostgreSQL with the PostGIS extension in each app's database. Backups
-/// go to `postgis/postgis.pgdump`, as Silver Lining's did.
-extension PostgreSQLService {
-    public static let postgis = PostgreSQLService(
-        kind: .postgis, extensions: ["postgis"], extraServerPackages: ["postgresql-\(version)-postgis-3"])
-}
