@@ -30,6 +30,10 @@ public struct PlanApplier: Sendable {
         if manageSystem {
             changes += try await installPackages(plan.packages)
         }
+        let accounts = AppServerAccounts(paths: paths, runner: runner, progress: progress)
+        if manageSystem, let apps = plan.appAccounts {
+            changes += try await accounts.prepare(apps, dryRun: dryRun)
+        }
         for directory in plan.directories {
             if let change = try ensure(directory) { changes.append(change) }
         }
@@ -65,6 +69,7 @@ public struct PlanApplier: Sendable {
         if let block = plan.hostsBlock, let change = try apply(block) { changes.append(change) }
         guard !dryRun else {
             if manageSystem { changes += try await ensureRunning(plan.services) }
+            if manageSystem, plan.appAccounts != nil { changes += try await accounts.finish(dryRun: true) }
             return ApplyReport(changes: changes)
         }
 
@@ -83,6 +88,8 @@ public struct PlanApplier: Sendable {
                 changes.append(followUp.description)
             }
             changes += try await ensureRunning(plan.services)
+            // Last: the hand-over starts instances under the template this plan wrote.
+            if plan.appAccounts != nil { changes += try await accounts.finish(dryRun: false) }
         }
         return ApplyReport(changes: changes)
     }
