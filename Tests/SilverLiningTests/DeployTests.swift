@@ -155,7 +155,7 @@ import Testing
         // second, as a build or a checkout does) must not be taken for one and linked.
         // Root's and the app's group's (its user and nginx), nothing for other apps.
         #expect(upload.arguments(linkTo: nil) == [
-            "-rlpt", "--checksum", "--chown=root:silver-blog", "--chmod=Dg+rx,Fg+r,o-rwx", "--stats", "--mkpath", "--exclude=.git/", "--exclude=.hg/", "--exclude=.svn/",
+            "-rlpt", "--checksum", "--chown=root:silver-blog", "--chmod=D750,Fg+r,Fg-w,Fo-rwx", "--stats", "--mkpath", "--exclude=.git/", "--exclude=.hg/", "--exclude=.svn/",
             "--exclude=__pycache__/", "--exclude=*.pyc", "--exclude=.DS_Store",
         ])
     }

@@ -43,9 +43,16 @@ struct AppFilesTests {
         #expect(owner("/var/tmp/silverlining/\(instance)") == "app:app 700")
     }
 
-    @Test("a log systemd made (root's, readable by all) becomes the app's, keeping its lines; TEMP starts empty again")
+    @Test("a log systemd made (root's, readable by all) becomes the app's, keeping its lines; a link in its place goes; TEMP starts empty again")
     func logAndTemporaryAgain() throws {
         let instance = "blog.2026-11-25_001"
+        try root.write("/elsewhere", "root's\n")
+        try FileManager.default.createDirectory(atPath: root.full("/var/log/silverlining/apps"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root.full("/var/log/silverlining/apps/\(instance).log"), withDestinationPath: root.full("/elsewhere"))
+        try files.prepareLog(instance)
+        #expect(owner("/elsewhere") == "root:root 644", "the link's target is left alone")
+        #expect(FileSystem.status(root.full("/var/log/silverlining/apps/\(instance).log"))?.isSymbolicLink == false)
+        try FileSystem.remove(root.full("/var/log/silverlining/apps/\(instance).log"))
         try root.write("/var/log/silverlining/apps/\(instance).log", "earlier line\n", mode: 0o644)
         try files.prepareLog(instance)
         #expect(owner("/var/log/silverlining/apps/\(instance).log") == "app:app 600")
@@ -75,6 +82,7 @@ struct AppFilesTests {
         try instances.add(instance, created: 1)
         try root.write("/var/www/\(instance)/static/style.css", "body {}\n")
         try root.write("/var/www/\(instance)/bin/run", "#!/bin/sh\n", mode: 0o755)
+        try root.write("/var/www/\(instance)/shared.txt", "group-writable at the source\n", mode: 0o664)
         try FileManager.default.createSymbolicLink(atPath: root.full("/var/www/\(instance)/static/link"), withDestinationPath: "/etc/hostname")
         try give("/var/lib/silverlining/instances/\(instance).env", ResolvedAccount(uid: 0, gid: former.gid), mode: 0o640)
         try give("/var/tmp/silverlining/\(instance)", former, mode: 0o700)
@@ -112,6 +120,7 @@ struct AppFilesTests {
             "/var/www/\(instance)/static": "root:app 750",
             "/var/www/\(instance)/static/style.css": "root:app 640",
             "/var/www/\(instance)/bin/run": "root:app 750",
+            "/var/www/\(instance)/shared.txt": "root:app 640",
             "/var/lib/silverlining/instances/\(instance).env": "app:app 600",
             "/var/lib/silverlining/instances/\(instance).json": "root:root 644",
             "/var/log/silverlining/apps/\(instance).log": "app:app 600",

@@ -19,10 +19,10 @@ public struct InstanceUpload: Sendable {
     public func arguments(linkTo: String?) -> [String] {
         // --checksum: two versions of a file with the same size and time (written in the same
         // second) must not be taken for the same file and hard-linked from the old instance.
-        // Root's, so the app cannot change its own code; readable by the app's group (its
-        // user and nginx), by no other app (`AppFiles.instanceDirectoryMode`).
+        // Root's and not group-writable, so the app cannot change its own code; readable by
+        // the app's group (its user and nginx), by no other app (`AppFiles.instanceMode`).
         var arguments = [
-            "-rlpt", "--checksum", "--chown=root:\(AppAccount(app: app.appName).group)", "--chmod=Dg+rx,Fg+r,o-rwx", "--stats", "--mkpath",
+            "-rlpt", "--checksum", "--chown=root:\(AppAccount(app: app.appName).group)", "--chmod=D750,Fg+r,Fg-w,Fo-rwx", "--stats", "--mkpath",
         ]
         arguments += Self.excluded.map { "--exclude=\($0)" }
         if let linkTo { arguments.append("--link-dest=\(linkTo)") }

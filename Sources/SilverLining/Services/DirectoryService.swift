@@ -76,10 +76,12 @@ public struct DirectoryService: AppService {
                         step: "unpack into \(target)"),
                     on: node.reach)
             }
-            // A backup made elsewhere, or before apps had accounts, holds other owners.
+            // A backup made elsewhere, or before apps had accounts, holds other owners and
+            // its own mode for the directory itself.
             try await ssh.check(
                 Command("chown", ["-R", "--no-dereference", "\(account.user):\(account.group)", target], step: "give \(target) to \(account.user)"),
                 on: node.reach)
+            try await ssh.check(Command("chmod", [String(self.mode, radix: 8), target], step: "close \(target) to others"), on: node.reach)
         }
     }
 

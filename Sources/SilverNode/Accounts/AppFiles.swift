@@ -27,9 +27,13 @@ public struct AppFiles: Sendable {
     public static let writableRootMode = 0o750
     public static let configDirectoryMode = 0o700
     public static let configFileMode = 0o600
-    /// An instance's directory is root's, so the app cannot change its own code, and its
-    /// group's, so that nginx serves `static/` and `php_root` from it.
+    /// An instance's directories are root's, so the app cannot change its own code, and its
+    /// group's, so that nginx serves `static/` and `php_root` from them; its files keep
+    /// their modes (executables stay executable) without group write or anything for others.
     public static let instanceDirectoryMode = 0o750
+    static func instanceMode(_ status: FileSystem.Status) -> Int {
+        status.isDirectory ? instanceDirectoryMode : (status.mode | 0o040) & ~0o027
+    }
 
     var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
 
@@ -45,6 +49,9 @@ public struct AppFiles: Sendable {
     public func prepareLog(_ instance: String) throws {
         let path = paths.path(NodeLayout.logFile(instance))
         try FileManager.default.createDirectory(atPath: FileSystem.parent(of: path), withIntermediateDirectories: true)
+        // Apps could write where logs are on nodes set up before they had accounts: a link
+        // left there would have systemd, which follows it, append as root elsewhere.
+        if FileSystem.status(path)?.isSymbolicLink == true { try FileSystem.remove(path) }
         // Made 0600 and root's, then given away: never open to anyone else for a moment.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw AgentError.system("cannot make \(path)", errno) }
@@ -108,8 +115,7 @@ public struct AppFiles: Sendable {
             status.uid != 0 || status.gid != account.gid || status.mode != Self.instanceDirectoryMode
         else { return false }
         try FileSystem.walk(top) { path, status in
-            let mode = status.isDirectory ? (status.mode | 0o050) & ~0o007 : (status.mode | 0o040) & ~0o007
-            try FileSystem.setOwner(path, status, uid: 0, gid: account.gid, mode: path == top ? Self.instanceDirectoryMode : mode)
+            try FileSystem.setOwner(path, status, uid: 0, gid: account.gid, mode: Self.instanceMode(status))
         }
         return true
     }

@@ -2,26 +2,20 @@
 /// `appAccounts`): every app the node has or is told of gets its account, its files move to
 /// it, and instances still running as `www-data` are handed over. The first run on a node
 /// set up before apps had accounts is the migration; later runs find nothing to do.
-public struct AppServerAccounts: Sendable {
-    public var paths: NodePaths
-    public var runner: CommandRunner
-    public var progress: @Sendable (String) -> Void
-
-    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.paths = paths
-        self.runner = runner
-        self.progress = progress
-    }
+struct AppServerAccounts: Sendable {
+    var paths = NodePaths()
+    var runner = CommandRunner()
+    var progress: @Sendable (String) -> Void = { _ in }
 
     /// The apps named, those with instances here and those the router has locations for.
-    public func apps(named: [String]) -> [String] {
+    func apps(named: [String]) -> [String] {
         let routed = (try? Activation(paths: paths, runner: runner).routerSettings().apps) ?? []
         return (named + InstanceRegistry(paths: paths).all().map(\.app) + routed).uniqued()
     }
 
     /// Before the rest of the plan: the accounts (which its directories may name), nginx
     /// reloaded if it joined a group, and every app's files moved to its account.
-    public func prepare(_ named: [String], dryRun: Bool) async throws -> [String] {
+    func prepare(_ named: [String], dryRun: Bool) async throws -> [String] {
         let apps = apps(named: named)
         let accounts = try await AppAccounts(runner: runner).ensure(apps, dryRun: dryRun)
         guard !dryRun else { return accounts.lines }
@@ -39,7 +33,7 @@ public struct AppServerAccounts: Sendable {
     /// former template move to their apps' users, and then the nodeset's secret, which they
     /// read as `www-data`, goes to the apps' shared group (setup-node's plan writes it so;
     /// this is for an update on a node that has not been set up again).
-    public func finish(dryRun: Bool) async throws -> [String] {
+    func finish(dryRun: Bool) async throws -> [String] {
         guard !dryRun else {
             return try await FormerUnits(paths: paths, runner: runner).listed().filter(\.running)
                 .map { "moved \($0.instance) to its app's user" }

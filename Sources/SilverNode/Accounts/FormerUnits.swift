@@ -6,16 +6,10 @@ import FoundationEssentials
 /// under the new unit on a new port, and once healthy nginx is switched to it and the old
 /// process is stopped when idle, as an activation switches between instances. Then the
 /// former template goes.
-public struct FormerUnits: Sendable {
-    public var paths: NodePaths
-    public var runner: CommandRunner
-    public var progress: @Sendable (String) -> Void
-
-    public init(paths: NodePaths = NodePaths(), runner: CommandRunner = CommandRunner(), progress: @escaping @Sendable (String) -> Void = { _ in }) {
-        self.paths = paths
-        self.runner = runner
-        self.progress = progress
-    }
+struct FormerUnits: Sendable {
+    var paths = NodePaths()
+    var runner = CommandRunner()
+    var progress: @Sendable (String) -> Void = { _ in }
 
     var registry: InstanceRegistry { InstanceRegistry(paths: paths) }
 
@@ -41,7 +35,7 @@ public struct FormerUnits: Sendable {
 
     /// Hands every running former unit over, forgets the stopped ones, and removes the former
     /// template once none runs. Says what it did.
-    public func handOver() async throws -> [String] {
+    func handOver() async throws -> [String] {
         var changes: [String] = []
         for (instance, running) in try await listed() {
             if running {

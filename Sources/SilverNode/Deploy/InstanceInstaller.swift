@@ -24,6 +24,8 @@ public struct InstanceInstaller: Sendable {
         }
         let account = try AppAccount(app: record.app).resolved()
         let files = AppFiles(paths: paths, account: account)
+        // rsync gave it the app's group (silently root's if the group was missing then).
+        _ = try files.instanceDirectory(record.name)
         try DeploymentConfiguration(paths: paths).adopt(app: record.app, instance: record.name, account: account)
         let scripts = InstallScripts(paths: paths, runner: runner, progress: progress)
         try await scripts.run(request.packageInstallScripts, instance: record.name)
