@@ -1,5 +1,6 @@
 /// The node's layout as the agent keeps it: the one place that names the files and
-/// directories the agent writes, the user apps run as and the units that run them.
+/// directories the agent writes, the users apps run as (through `AppAccount`) and the units
+/// that run them.
 /// setup-node's plans create these directories; everything else asks the agent.
 public enum NodeLayout {
     /// The agent itself.
@@ -29,34 +30,44 @@ public enum NodeLayout {
     /// How the router (nginx) is told the nodeset's locations.
     public static let routerSettings = "/etc/silverlining/router.json"
 
-    /// The user apps run as, as in Silver Lining.
-    public static let appUser = "www-data"
+    // Each app runs as a user of its own, which `AppAccount` (beside this file) names;
+    // nginx runs as `AppAccount.webUser`.
 
     public static func instanceDirectory(_ instance: String) -> String { instances + "/" + instance }
     public static func logFile(_ instance: String) -> String { appLogs + "/" + instance + ".log" }
     public static func temporaryDirectory(_ instance: String) -> String { temporary + "/" + instance }
     /// The systemd unit that runs an instance, from the `instanceUnit` template.
-    public static func unit(_ instance: String) -> String { "silver-app@\(instance).service" }
+    public static func unit(_ instance: String) -> String { "silver-instance@\(instance).service" }
 
     /// The systemd template unit for instances.
-    public static let instanceUnitPath = "/etc/systemd/system/silver-app@.service"
+    public static let instanceUnitPath = "/etc/systemd/system/silver-instance@.service"
 
-    /// What setup-node makes on an app server for the agent's instances.
+    /// The template of nodes set up before apps had users of their own, which ran every
+    /// instance as `www-data`: its units are handed over to `instanceUnit` (`FormerUnits`),
+    /// then it is removed.
+    public static let formerUnitPrefix = "silver-app@"
+    public static let formerUnitPath = "/etc/systemd/system/silver-app@.service"
+
+    /// What setup-node makes on an app server for the agent's instances. Only root writes
+    /// them; each app's own files inside are its account's (`AppFiles`). Records are not
+    /// listed to apps, but each app may open its own environment there.
     public static let appserverDirectories = [
         PlannedDirectory(instances),
-        PlannedDirectory(records, mode: 0o750, group: appUser),
+        PlannedDirectory(records, mode: 0o711),
         PlannedDirectory(activePointers),
-        PlannedDirectory(files, owner: appUser, group: appUser),
-        PlannedDirectory(writableRoots, owner: appUser, group: appUser),
-        PlannedDirectory(appLogs, owner: appUser, group: "adm"),
-        PlannedDirectory(temporary, mode: 0o1777),
+        PlannedDirectory(files),
+        PlannedDirectory(writableRoots),
+        PlannedDirectory(appLogs),
+        PlannedDirectory(temporary),
     ]
 
-    /// One unit per instance (`silver-app@blog.2026-11-25_001`): the agent's `serve` verb
-    /// reads the instance's record and environment and becomes its process. ExecStop signals
-    /// that process itself and waits for it: where systemd cannot kill through the node's
-    /// cgroups (containers on some hosts: "Failed to kill control group ... Input/output
-    /// error") a plain stop would wait out TimeoutStopSec and leave the instance running.
+    /// One unit per instance (`silver-instance@blog.2026-11-25_001`): the agent's `serve`
+    /// verb starts as root, reads the instance's record and environment, and becomes its
+    /// process as the app's user (a template cannot name a user per instance). ExecStop
+    /// signals that process itself and waits for it: where systemd cannot kill through the
+    /// node's cgroups (containers on some hosts: "Failed to kill control group ...
+    /// Input/output error") a plain stop would wait out TimeoutStopSec and leave the
+    /// instance running.
     public static let instanceUnit = """
         # Written by silver setup-node; changes here are replaced.
         [Unit]
@@ -65,8 +76,6 @@ public enum NodeLayout {
 
         [Service]
         Type=simple
-        User=\(appUser)
-        Group=\(appUser)
         WorkingDirectory=\(instances)/%i
         ExecStart=\(agent) serve %i
         ExecStop=\(agent) stop-process $MAINPID

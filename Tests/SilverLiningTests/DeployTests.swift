@@ -153,8 +153,9 @@ import Testing
         #expect(linked.filter { $0.hasPrefix("--link-dest") }.count == 1)
         // --checksum: two versions of a file with the same size and time (written in the same
         // second, as a build or a checkout does) must not be taken for one and linked.
+        // Root's and the app's group's (its user and nginx), nothing for other apps.
         #expect(upload.arguments(linkTo: nil) == [
-            "-rlpt", "--checksum", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath", "--exclude=.git/", "--exclude=.hg/", "--exclude=.svn/",
+            "-rlpt", "--checksum", "--chown=root:silver-blog", "--chmod=D750,Fg+r,Fg-w,Fo-rwx", "--stats", "--mkpath", "--exclude=.git/", "--exclude=.hg/", "--exclude=.svn/",
             "--exclude=__pycache__/", "--exclude=*.pyc", "--exclude=.DS_Store",
         ])
     }

@@ -212,8 +212,10 @@ import Testing
         let plan = plan("app1.foobar.com")
         #expect(plan.packages.contains("nginx-light") && plan.packages.contains("gunicorn"))
         #expect(plan.services.contains("nginx"))
-        let unit = try #require(plan.files.first { $0.path == "/etc/systemd/system/silver-app@.service" })
+        let unit = try #require(plan.files.first { $0.path == "/etc/systemd/system/silver-instance@.service" })
         #expect(unit.content.contains("ExecStart=\(AgentBinary.remotePath) serve %i"))
+        #expect(plan.appAccounts == ["blog", "wiki"], "every app of the locations gets its account")
+        #expect(!plan.files.contains { $0.path == "/etc/systemd/system/silver-app@.service" }, "the former template is the agent's to remove")
         #expect(unit.then == [.run(["systemctl", "daemon-reload"])])
         #expect(plan.router == RouterSettings(locations: [
             RoutedLocation(hostname: "foobar.com", path: "/", app: "blog"),
@@ -235,7 +237,7 @@ import Testing
         }
         #expect(paths.contains(AppRuntime.phpMasterRunner) && paths.contains(AppRuntime.phpFunctions))
         let secret = try #require(plan.files.first { $0.path == AppRuntime.secretPath })
-        #expect(secret.content == "s3cret" && secret.mode == 0o640 && secret.owner == "root" && secret.group == "www-data")
+        #expect(secret.content == "s3cret" && secret.mode == 0o640 && secret.owner == "root" && secret.group == "silverapps")
         let mask = try #require(plan.files.first { $0.path == "/etc/systemd/system/php8.2-fpm.service" })
         #expect(mask.content.isEmpty, "an empty unit file masks Debian's own PHP-FPM service")
         #expect(!self.plan("balancer.foobar.com").files.contains { $0.content.contains("s3cret") })

@@ -17,13 +17,18 @@ import Testing
         #expect(root.mode(AppRuntime.secretPath) == 0o640)
         if Privileges.isRoot {
             let status = try #require(FileSystem.status(root.full(AppRuntime.secretPath)))
-            let gid = try FileSystem.gid(AppRuntime.appUser)
+            // The apps' group where setup-node has made it (not on the machine running the
+            // tests); root's until then, and setup-node's plan gives it to the group.
+            let gid = (try? FileSystem.gid(AppAccount.sharedGroup)) ?? 0
             #expect(status.uid == 0 && status.gid == gid)
         }
     }
 }
 
 @Suite struct DeploymentConfigurationTests {
+    /// Whoever runs the tests stands in for the app's account.
+    static let me = ResolvedAccount(uid: getuid(), gid: getgid())
+
     @Test("SILVER_APP_CONFIG: the uploaded configuration, else config.default in the instance, else none")
     func directory() throws {
         let root = try TemporaryRoot()
@@ -42,14 +47,14 @@ import Testing
         let config = DeploymentConfiguration(paths: root.paths)
         try root.write("/var/lib/silverlining/configs/blog/settings.ini", "v1\n")
         try root.write("/var/lib/silverlining/configs/blog.incoming/settings.ini", "v2\n")
-        try config.adopt(app: "blog", instance: "blog.2026-11-25_002")
+        try config.adopt(app: "blog", instance: "blog.2026-11-25_002", account: Self.me)
         #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v2\n")
         #expect(!root.exists("/var/lib/silverlining/configs/blog.incoming"))
         try config.giveBack(app: "blog", instance: "blog.2026-11-25_003")
         #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v2\n", "only the instance that brought it gives it back")
         try config.giveBack(app: "blog", instance: "blog.2026-11-25_002")
         #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v1\n")
-        try config.adopt(app: "blog", instance: "blog.2026-11-25_004")
+        try config.adopt(app: "blog", instance: "blog.2026-11-25_004", account: Self.me)
         #expect(root.read("/var/lib/silverlining/configs/blog/settings.ini") == "v1\n", "nothing uploaded: nothing changes")
     }
 }

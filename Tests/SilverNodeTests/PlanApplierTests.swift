@@ -118,5 +118,9 @@ struct PlanApplierTests {
         let error = await #expect(throws: AgentError.self) { try await applier().apply(plan) }
         #expect(error?.description == "no user silver-no-such-user on this node")
         #expect(!root.exists("/etc/x"))
+        // A dry run says what it would write: the plan's app accounts would make the owner first.
+        let directory = NodePlan(directories: [PlannedDirectory("/var/x", owner: "silver-no-such-user")])
+        #expect(try await applier(dryRun: true).apply(plan.merged(with: directory)).changes == ["made /var/x", "wrote /etc/x"])
+        #expect(!root.exists("/etc/x") && !root.exists("/var/x"))
     }
 }

@@ -19,7 +19,11 @@ public struct InstanceUpload: Sendable {
     public func arguments(linkTo: String?) -> [String] {
         // --checksum: two versions of a file with the same size and time (written in the same
         // second) must not be taken for the same file and hard-linked from the old instance.
-        var arguments = ["-rlpt", "--checksum", "--chmod=Dgo+rx,Fgo+r", "--stats", "--mkpath"]
+        // Root's and not group-writable, so the app cannot change its own code; readable by
+        // the app's group (its user and nginx), by no other app (`AppFiles.instanceMode`).
+        var arguments = [
+            "-rlpt", "--checksum", "--chown=root:\(AppAccount(app: app.appName).group)", "--chmod=D750,Fg+r,Fg-w,Fo-rwx", "--stats", "--mkpath",
+        ]
         arguments += Self.excluded.map { "--exclude=\($0)" }
         if let linkTo { arguments.append("--link-dest=\(linkTo)") }
         return arguments
@@ -32,12 +36,11 @@ public struct InstanceUpload: Sendable {
             app.directory, to: node, path: directories.instance(instance), extra: arguments(linkTo: linkTo), instance: instance)
         // Silver Lining's layout: one configuration per app, replaced whole by the next
         // --config, read by every instance of the app through SILVER_APP_CONFIG. It may hold
-        // secrets: readable by root and the apps only.
+        // secrets: root's alone until the install gives it to the app's user alone.
         if let configDirectory {
             total += try await rsync(
                 configDirectory, to: node, path: directories.config(app: app.appName),
-                extra: ["-rlpt", "--delete", "--chown=root:\(NodeLayout.appUser)", "--chmod=D750,F640", "--stats", "--mkpath"],
-                instance: instance)
+                extra: ["-rlpt", "--delete", "--chmod=D700,F600", "--stats", "--mkpath"], instance: instance)
         }
         return total
     }

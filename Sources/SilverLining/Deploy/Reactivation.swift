@@ -41,6 +41,8 @@ public struct Reactivation: Sendable {
         let wanted: String
         do {
             wanted = try choose()
+            // An app server set up before apps had accounts moves to them before it starts one.
+            try await ServiceContext(session: session, agent: agent, topology: topology).apply(AppserverRole.accounts(for: [app]), on: nodes)
         } catch {
             await executor.close(RolloutPlan.closing(nodes: topology.nodes.map(\.name), lockNode: first.name, result: RemoteError.brief(error)))
             throw error

@@ -16,15 +16,14 @@ public enum AppserverRole {
             RoutedLocation(hostname: $0.hostname, path: $0.path, app: $0.appName)
         })
         let python = AppRuntime.pythonDirectory
-        return NodePlan(
+        return accounts(for: router.apps).merged(with: NodePlan(
             packages: ["nginx-light", "gunicorn", "python3", "python3-pastedeploy"],
-            directories: NodeLayout.appserverDirectories + [
+            directories: [
                 PlannedDirectory(python),
                 PlannedDirectory(python + "/silversupport"),
                 PlannedDirectory(AppRuntime.phpDirectory),
             ],
             files: [
-                PlannedFile(NodeLayout.instanceUnitPath, content: NodeLayout.instanceUnit, then: [.run(["systemctl", "daemon-reload"])]),
                 // An empty unit file masks Debian's own PHP-FPM service before php8.2-fpm is
                 // installed for a PHP app: each instance runs a PHP-FPM master of its own.
                 PlannedFile("/etc/systemd/system/\(PHPRuntime.systemService)", content: "", then: [.run(["systemctl", "daemon-reload"])]),
@@ -35,7 +34,7 @@ public enum AppserverRole {
                 PlannedFile(python + "/silversupport/secret.py", content: SilverSupportSource.secret),
                 PlannedFile(AppRuntime.phpMasterRunner, content: PHPRunnerSource.masterRunner),
                 PlannedFile(AppRuntime.phpFunctions, content: PHPRunnerSource.functions),
-                PlannedFile(AppRuntime.secretPath, content: appSecret, mode: 0o640, group: NodeLayout.appUser),
+                PlannedFile(AppRuntime.secretPath, content: appSecret, mode: 0o640, group: AppAccount.sharedGroup),
                 PlannedFile(RouterConfiguration.settingsPath, content: router.json),
             ],
             absentFiles: [
@@ -43,7 +42,19 @@ public enum AppserverRole {
                 PlannedAbsence(formerWSGIWrapper),
             ],
             services: ["nginx"],
-            router: router)
+            router: router))
+    }
+
+    /// What `apps` need on an app server before anything of theirs is made there: their
+    /// accounts, the directories instances live in and the template that runs them. Also
+    /// what moves a node set up before apps had accounts to them (`AppServerAccounts`), so
+    /// update and activate apply it too, and an app server that missed setup-node still
+    /// migrates before its next deploy.
+    public static func accounts(for apps: [String]) -> NodePlan {
+        NodePlan(
+            directories: NodeLayout.appserverDirectories,
+            files: [PlannedFile(NodeLayout.instanceUnitPath, content: NodeLayout.instanceUnit, then: [.run(["systemctl", "daemon-reload"])])],
+            appAccounts: apps)
     }
 }
 

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A persistent directory per app on each app server, owned by the app's user and kept
-/// across updates: `service.files` and `service.writable_root`. Each app server has its own
+/// A persistent directory per app on each app server, owned by the app's user (`AppAccount`)
+/// and kept across updates: `service.files` and `service.writable_root`. Each app server has its own
 /// copy; nothing keeps them in step. Backups come from the first app server; restore and
 /// clear act on every app server.
 public struct DirectoryService: AppService {
@@ -26,9 +26,12 @@ public struct DirectoryService: AppService {
     /// Nothing beyond the app server's role, which makes `root`.
     public func serverPlan(on node: NodeRecord, placement: ServicePlacement, topology: Topology) -> NodePlan { NodePlan() }
 
-    /// The app's directory, made if missing; what is in it is left alone.
+    /// The app's directory, made if missing, with the account that owns it; what is in it is
+    /// left alone.
     func plan(for app: String) -> NodePlan {
-        NodePlan(directories: [PlannedDirectory(directory(for: app), mode: mode, owner: NodeLayout.appUser, group: NodeLayout.appUser)])
+        let account = AppAccount(app: app)
+        return AppserverRole.accounts(for: [app]).merged(with: NodePlan(
+            directories: [PlannedDirectory(directory(for: app), mode: mode, owner: account.user, group: account.group)]))
     }
 
     public func setUp(app: String, placement: ServicePlacement, context: ServiceContext) async throws -> [EnvironmentVariable] {
@@ -63,6 +66,7 @@ public struct DirectoryService: AppService {
         guard FileManager.default.fileExists(atPath: source) else { throw ServiceError.missingBackupFile(kind, path: source) }
         try await clear(app: app, placement: placement, context: context)
         let target = self.directory(for: app)
+        let account = AppAccount(app: app)
         let ssh = context.ssh
         try await forEachOrThrow(placement.nodes, parallel: context.session.parallel, name: \.name) { node in
             let files = NodeFiles(ssh: ssh, node: node.reach)
@@ -73,6 +77,12 @@ public struct DirectoryService: AppService {
                         step: "unpack into \(target)"),
                     on: node.reach)
             }
+            // A backup made elsewhere, or before apps had accounts, holds other owners and
+            // its own mode for the directory itself.
+            try await ssh.check(
+                Command("chown", ["-R", "--no-dereference", "\(account.user):\(account.group)", target], step: "give \(target) to \(account.user)"),
+                on: node.reach)
+            try await ssh.check(Command("chmod", [String(self.mode, radix: 8), target], step: "close \(target) to others"), on: node.reach)
         }
     }
 

@@ -33,8 +33,8 @@ public struct ServiceSetup: Sendable {
         }
         let appservers = context.topology.nodes(in: .appserver)
         try await context.ensureReachable(appservers, purpose: "an app server")
-        let clients = Self.clientPackages(for: kinds)
-        if !clients.isEmpty { try await context.apply(NodePlan(packages: clients), on: appservers) }
+        // The app's account comes first: its directories and instances belong to it.
+        try await context.apply(AppserverRole.accounts(for: [app]).merged(with: NodePlan(packages: Self.clientPackages(for: kinds))), on: appservers)
         var sets: [(ServiceKind, [EnvironmentVariable])] = []
         for placement in placements {
             let service = ServiceCatalog.service(for: placement.kind)

@@ -25,6 +25,7 @@ public struct Activation: Sendable {
             }
             let unit = NodeLayout.unit(name)
             if !(try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded) {
+                try AppFiles.prepareToStart(record, paths: paths)
                 try await runner.check(Command("systemctl", ["start", unit], step: "start \(name)"))
             }
             try await HealthCheck(runner: runner, paths: paths).wait(for: record, host: request.host, deadline: .seconds(60))
@@ -69,10 +70,11 @@ public struct Activation: Sendable {
     }
 
     /// Renders nginx's routes from the active instances and reloads it; a configuration nginx
-    /// rejects is put back before it is ever loaded.
-    public func reloadRouter() async throws {
+    /// rejects is put back before it is ever loaded. Says whether anything changed.
+    @discardableResult
+    public func reloadRouter() async throws -> Bool {
         let file = try RouterConfiguration(paths: paths, settings: try routerSettings()).plannedFile()
-        _ = try await PlanApplier(paths: paths, runner: runner).apply(NodePlan(files: [file]))
+        return !(try await PlanApplier(paths: paths, runner: runner).apply(NodePlan(files: [file])).changes.isEmpty)
     }
 
     /// `systemctl reload nginx` returns before the new workers serve; ask nginx which instance

@@ -21,9 +21,10 @@ public struct DeploymentConfiguration: Sendable {
     /// Names the instance whose install put the configuration in place.
     static func adoptionRecord(app: String) -> String { NodeLayout.configs + "/." + app + ".installed-by" }
 
-    /// Makes an uploaded configuration the app's, keeping the one it replaces, so that a
-    /// deploy that never switches can give it back (`giveBack`).
-    public func adopt(app: String, instance: String) throws {
+    /// Makes an uploaded configuration the app's (handed to its account, which alone reads
+    /// it), keeping the one it replaces, so that a deploy that never switches can give it
+    /// back (`giveBack`).
+    public func adopt(app: String, instance: String, account: ResolvedAccount) throws {
         let incoming = paths.path(Self.incomingDirectory(app: app))
         guard FileSystem.status(incoming)?.isDirectory == true else { return }
         let current = paths.path(Self.uploadedDirectory(app: app))
@@ -31,6 +32,7 @@ public struct DeploymentConfiguration: Sendable {
         if FileSystem.exists(previous) { try FileManager.default.removeItem(atPath: previous) }
         if FileSystem.exists(current) { try FileManager.default.moveItem(atPath: current, toPath: previous) }
         try FileManager.default.moveItem(atPath: incoming, toPath: current)
+        try AppFiles(paths: paths, account: account).handOverConfiguration(Self.uploadedDirectory(app: app))
         try FileSystem.writeAtomically(paths.path(Self.adoptionRecord(app: app)), bytes: Array(instance.utf8), mode: 0o600, uid: 0, gid: 0)
     }
 

@@ -22,19 +22,18 @@ public struct InstanceInstaller: Sendable {
         guard FileSystem.exists(registry.instanceDirectory(record.name)) else {
             throw AgentError.failed("instance \(record.name) was not uploaded to \(registry.instanceDirectory(record.name))")
         }
-        try DeploymentConfiguration(paths: paths).adopt(app: record.app, instance: record.name)
+        let account = try AppAccount(app: record.app).resolved()
+        let files = AppFiles(paths: paths, account: account)
+        // rsync gave it the app's group (silently root's if the group was missing then).
+        _ = try files.instanceDirectory(record.name)
+        try DeploymentConfiguration(paths: paths).adopt(app: record.app, instance: record.name, account: account)
         let scripts = InstallScripts(paths: paths, runner: runner, progress: progress)
         try await scripts.run(request.packageInstallScripts, instance: record.name)
         _ = try await PlanApplier(paths: paths, runner: runner, progress: progress).apply(NodePlan(packages: request.packages))
         try await scripts.run(request.afterInstallScripts, instance: record.name)
 
-        let uid = try FileSystem.uid(NodeLayout.appUser)
-        let gid = try FileSystem.gid(NodeLayout.appUser)
         // TEMP starts empty on every update.
-        let temporary = NodeLayout.temporaryDirectory(record.name)
-        try? FileManager.default.removeItem(atPath: paths.path(temporary))
-        try FileManager.default.createDirectory(atPath: paths.path(temporary), withIntermediateDirectories: true)
-        try FileSystem.setOwnerAndMode(paths.path(temporary), mode: 0o700, uid: uid, gid: gid)
+        try files.freshTemporary(record.name)
 
         let existing = registry.record(record.name)
         record.port = existing?.port ?? freePort()
@@ -44,13 +43,14 @@ public struct InstanceInstaller: Sendable {
         let environment = EnvironmentVariable.merged(
             layoutVariables(record, configDefault: request.configDefault) + request.environment
                 + [EnvironmentVariable(name: "PORT", value: String(record.port))])
-        try registry.writeEnvironment(environment, of: record.name)
+        try files.writeEnvironment(environment, of: record.name)
         try FileSystem.writeAtomically(registry.recordPath(record.name), bytes: [UInt8](try encoder.encode(record)), mode: 0o644, uid: 0, gid: 0)
         if (registry.lastIssued(of: record.app) ?? "") < record.name {
             try FileSystem.writeAtomically(registry.lastIssuedPath(record.app), bytes: Array(record.name.utf8), mode: 0o644, uid: 0, gid: 0)
         }
 
         let unit = NodeLayout.unit(record.name)
+        try files.prepareLog(record.name)
         _ = try await runner.run(Command("systemctl", ["reset-failed", unit]))
         try await runner.check(Command("systemctl", ["start", unit], step: "start \(record.name)"))
         progress("started \(record.name) on port \(record.port); waiting for its health check \(record.healthCheck)")

@@ -44,7 +44,7 @@ public struct InstanceProcess: Sendable {
     public func tail(_ file: String, lines: Int, follow: Bool) throws -> Never {
         try execute(
             ["tail", "-n", String(max(0, lines))] + (follow ? ["-F"] : []) + [paths.path(file)],
-            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], directory: "/", asAppUser: false)
+            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], directory: "/")
     }
 
     /// The program and arguments that run the instance.
@@ -67,9 +67,17 @@ public struct InstanceProcess: Sendable {
         paths.path(NodeLayout.temporaryDirectory(name)) + "/.silverlining-php-fpm.conf"
     }
 
+    /// Started as root by the instance's unit: reads what only root may, makes sure of the
+    /// log systemd opened, then becomes the app's user for good. A unit of an older node that
+    /// already runs as another user (`www-data`) keeps running as that user.
     public func serve(_ name: String) throws -> Never {
         guard let record = registry.record(name) else { throw AgentError.failed("no instance \(name) on this node") }
         var environment = try environment(name)
+        if getuid() == 0 {
+            let account = AppAccount(app: record.app)
+            try AppFiles(paths: paths, account: try account.resolved()).prepareLog(name)
+            try become(account)
+        }
         let directory = registry.instanceDirectory(name)
         switch record.launch {
         case .wsgi(let runner):
@@ -83,7 +91,7 @@ public struct InstanceProcess: Sendable {
         case .command:
             break
         }
-        try execute(serveCommand(record), environment: environment, directory: directory, asAppUser: false)
+        try execute(serveCommand(record), environment: environment, directory: directory)
     }
 
     /// Written by the instance's own process (the app's user), where only it can read.
@@ -96,8 +104,20 @@ public struct InstanceProcess: Sendable {
 
     /// Runs `command` as the app's user in the instance's directory and environment.
     public func exec(_ name: String, command: [String]) throws -> Never {
-        guard registry.record(name) != nil else { throw AgentError.failed("no instance \(name) on this node") }
-        try execute(command, environment: try environment(name), directory: registry.instanceDirectory(name), asAppUser: true)
+        guard let record = registry.record(name) else { throw AgentError.failed("no instance \(name) on this node") }
+        let environment = try environment(name)
+        if getuid() == 0 { try become(AppAccount(app: record.app)) }
+        try execute(command, environment: environment, directory: registry.instanceDirectory(name))
+    }
+
+    /// Drops root for the app's user, its group and its other groups (the apps' shared one),
+    /// for good: nothing the app runs can take root back.
+    func become(_ account: AppAccount) throws {
+        let ids = try account.resolved()
+        guard initgroups(account.user, ids.gid) == 0, setgid(ids.gid) == 0, setuid(ids.uid) == 0 else {
+            throw AgentError.system("cannot become \(account.user)", errno)
+        }
+        guard setuid(0) != 0 else { throw AgentError.failed("\(account.user) could take root back; refusing to run \(account.app)") }
     }
 
     /// A program starts with the signal mask and ignored signals of the one that exec'd it.
@@ -113,16 +133,9 @@ public struct InstanceProcess: Sendable {
         }
     }
 
-    func execute(_ command: [String], environment: [String: String], directory: String, asAppUser: Bool) throws -> Never {
+    func execute(_ command: [String], environment: [String: String], directory: String) throws -> Never {
         guard let program = command.first else { throw AgentError.failed("no command given") }
         guard chdir(directory) == 0 else { throw AgentError.system("cannot enter \(directory)", errno) }
-        if asAppUser && getuid() == 0 {
-            let uid = try FileSystem.uid(NodeLayout.appUser)
-            let gid = try FileSystem.gid(NodeLayout.appUser)
-            guard setgroups(0, nil) == 0, setgid(gid) == 0, setuid(uid) == 0 else {
-                throw AgentError.system("cannot become \(NodeLayout.appUser)", errno)
-            }
-        }
         let arguments = command.map { strdup($0) } + [nil]
         // Only the instance's own environment, not the SSH session's.
         clearenv()

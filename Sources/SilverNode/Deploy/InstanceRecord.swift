@@ -65,15 +65,6 @@ public struct InstanceRegistry: Sendable {
     }
     public func environmentPath(_ name: String) -> String { recordsDirectory + "/\(name).env" }
 
-    /// The instance's environment holds service passwords: readable by root and the app's
-    /// user only.
-    public func writeEnvironment(_ variables: [EnvironmentVariable], of name: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        try FileSystem.writeAtomically(
-            environmentPath(name), bytes: [UInt8](try encoder.encode(variables)), mode: 0o640, uid: 0, gid: try FileSystem.gid(NodeLayout.appUser))
-    }
-
     public func record(_ name: String) -> InstanceRecord? {
         guard let bytes = FileSystem.read(recordPath(name)) else { return nil }
         return try? JSONDecoder().decode(InstanceRecord.self, from: Data(bytes))

@@ -36,7 +36,8 @@ public struct NodeInventory: Sendable {
 
     /// Starts an instance's unit if it is not running; routing is `activate`'s.
     public func start(_ name: String) async throws {
-        guard registry.record(name) != nil else { throw AgentError.failed("no instance \(name) on this node") }
+        guard let record = registry.record(name) else { throw AgentError.failed("no instance \(name) on this node") }
+        try AppFiles.prepareToStart(record, paths: paths)
         try await runner.check(Command("systemctl", ["start", NodeLayout.unit(name)], step: "start \(name)"))
     }
 

@@ -14,7 +14,7 @@ extension Activation {
             guard let variables = try? InstanceProcess(paths: paths).variables(record.name),
                 let rewritten = Reconfiguration.rewrite(variables, app: record.app, with: request.rewrites)
             else { continue }
-            try registry.writeEnvironment(rewritten, of: record.name)
+            try AppFiles(paths: paths, account: try AppAccount(app: record.app).resolved()).writeEnvironment(rewritten, of: record.name)
             answer.rewritten.append(record.name)
             let unit = NodeLayout.unit(record.name)
             guard try await runner.run(Command("systemctl", ["is-active", "--quiet", unit])).succeeded else { continue }

@@ -12,11 +12,10 @@ public enum AppRuntime {
     public static let phpMasterRunner = phpDirectory + "/master-runner.php"
     public static let phpFunctions = phpDirectory + "/functions.php"
     /// The nodeset's secret (`silversupport.secret.get_secret()`, PHP's `SILVER_SECRET`), at
-    /// Silver Lining's path: the same on every app server, readable by root and the apps only.
+    /// Silver Lining's path: the same on every app server, readable by root and the apps only
+    /// (`AppAccount.sharedGroup`).
     public static let secretPath = "/var/lib/silverlining/secret.txt"
     /// `[keys]` for `silversupport.secret.get_key(name)`, at Silver Lining's path; the
     /// operator provides it.
     public static let keysPath = "/var/lib/silverlining/keys.ini"
-    /// The apps' user (one for now): what apps may read is readable by its group.
-    public static let appUser = NodeLayout.appUser
 }

@@ -19,8 +19,8 @@ public enum PHPRuntime {
         ; Written by silver-node when \(instance) starts; read once, by its PHP-FPM master.
         [global]
         daemonize = no
-        ; The master logs to its standard error, the instance's log (--force-stderr), which
-        ; the app's user cannot open again by name; it still opens error_log, so: /dev/null.
+        ; The master logs to its standard error, the instance's log (--force-stderr); it
+        ; still opens error_log, which would write the same lines twice, so: /dev/null.
         error_log = /dev/null
         log_limit = 8192
 

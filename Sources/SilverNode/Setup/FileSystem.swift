@@ -33,6 +33,7 @@ enum FileSystem {
         var uid: UInt32
         var gid: UInt32
         var isDirectory: Bool
+        var isSymbolicLink = false
     }
 
     static func status(_ path: String) -> Status? {
@@ -40,7 +41,28 @@ enum FileSystem {
         guard lstat(path, &info) == 0 else { return nil }
         return Status(
             mode: Int(info.st_mode & 0o7777), uid: info.st_uid, gid: info.st_gid,
-            isDirectory: (info.st_mode & S_IFMT) == S_IFDIR)
+            isDirectory: (info.st_mode & S_IFMT) == S_IFDIR, isSymbolicLink: (info.st_mode & S_IFMT) == S_IFLNK)
+    }
+
+    /// Calls `body` for everything under `path`, then `path` itself (so a walk cut short
+    /// leaves the top as it was, and is done again next time), never following a symbolic link.
+    static func walk(_ path: String, _ body: (String, Status) throws -> Void) throws {
+        guard let status = status(path) else { return }
+        if status.isDirectory {
+            for name in try FileManager.default.contentsOfDirectory(atPath: path) { try walk(path + "/" + name, body) }
+        }
+        try body(path, status)
+    }
+
+    /// Sets the owner of `path` itself, a symbolic link included, and its mode unless it is a
+    /// link (whose mode means nothing and whose target may be anywhere).
+    static func setOwner(_ path: String, _ status: Status, uid: UInt32, gid: UInt32, mode: Int) throws {
+        if status.uid != uid || status.gid != gid {
+            guard lchown(path, uid, gid) == 0 else { throw AgentError.system("cannot set the owner of \(path)", errno) }
+        }
+        if !status.isSymbolicLink && status.mode != mode {
+            guard chmod(path, mode_t(mode)) == 0 else { throw AgentError.system("cannot set the mode of \(path)", errno) }
+        }
     }
 
     static func uid(_ user: String) throws -> UInt32 {

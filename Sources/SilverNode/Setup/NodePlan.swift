@@ -14,11 +14,14 @@ public struct NodePlan: Codable, Sendable, Equatable {
     public var services: [String]
     /// How nginx routes locations to app instances, on app servers.
     public var router: RouterSettings?
+    /// On app servers: apps that must have their accounts (`AppServerAccounts`), besides
+    /// those the node already has; nil on other nodes.
+    public var appAccounts: [String]?
 
     public init(
         packages: [String] = [], directories: [PlannedDirectory] = [], files: [PlannedFile] = [],
         absentFiles: [PlannedAbsence] = [], hostsBlock: HostsBlock? = nil, services: [String] = [],
-        router: RouterSettings? = nil
+        router: RouterSettings? = nil, appAccounts: [String]? = nil
     ) {
         self.packages = packages
         self.directories = directories
@@ -27,6 +30,7 @@ public struct NodePlan: Codable, Sendable, Equatable {
         self.hostsBlock = hostsBlock
         self.services = services
         self.router = router
+        self.appAccounts = appAccounts
     }
 
     /// This plan followed by `other`: lists are joined without repeats, later files win.
@@ -38,7 +42,8 @@ public struct NodePlan: Codable, Sendable, Equatable {
             absentFiles: (absentFiles + other.absentFiles).uniqued(by: \.path),
             hostsBlock: other.hostsBlock ?? hostsBlock,
             services: (services + other.services).uniqued(),
-            router: other.router ?? router)
+            router: other.router ?? router,
+            appAccounts: appAccounts == nil && other.appAccounts == nil ? nil : ((appAccounts ?? []) + (other.appAccounts ?? [])).uniqued())
     }
 }
 

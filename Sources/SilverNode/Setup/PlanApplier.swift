@@ -30,6 +30,10 @@ public struct PlanApplier: Sendable {
         if manageSystem {
             changes += try await installPackages(plan.packages)
         }
+        let accounts = AppServerAccounts(paths: paths, runner: runner, progress: progress)
+        if manageSystem, let apps = plan.appAccounts {
+            changes += try await accounts.prepare(apps, dryRun: dryRun)
+        }
         for directory in plan.directories {
             if let change = try ensure(directory) { changes.append(change) }
         }
@@ -42,12 +46,14 @@ public struct PlanApplier: Sendable {
             let full = paths.path(file.path)
             let previous = FileSystem.read(full)
             let contentChanged = previous != Array(file.content.utf8)
-            let uid = try FileSystem.uid(file.owner)
-            let gid = try FileSystem.gid(file.group)
-            let attributesChanged = FileSystem.status(full).map { $0.mode != file.mode || $0.uid != uid || $0.gid != gid } ?? true
+            let ids = try owner(file.owner, file.group)
+            let attributesChanged = ids.flatMap { ids in
+                FileSystem.status(full).map { $0.mode != file.mode || $0.uid != ids.uid || $0.gid != ids.gid }
+            } ?? true
             guard contentChanged || attributesChanged else { continue }
             changes.append(contentChanged ? "wrote \(file.path)" : "set owner and mode of \(file.path)")
-            if dryRun { continue }
+            guard !dryRun, let ids else { continue }
+            let (uid, gid) = ids
             if contentChanged {
                 try FileSystem.writeAtomically(full, bytes: Array(file.content.utf8), mode: file.mode, uid: uid, gid: gid)
                 written.append((file, nil, previous))
@@ -65,6 +71,7 @@ public struct PlanApplier: Sendable {
         if let block = plan.hostsBlock, let change = try apply(block) { changes.append(change) }
         guard !dryRun else {
             if manageSystem { changes += try await ensureRunning(plan.services) }
+            if manageSystem, plan.appAccounts != nil { changes += try await accounts.finish(dryRun: true) }
             return ApplyReport(changes: changes)
         }
 
@@ -83,6 +90,8 @@ public struct PlanApplier: Sendable {
                 changes.append(followUp.description)
             }
             changes += try await ensureRunning(plan.services)
+            // Last: the hand-over starts instances under the template this plan wrote.
+            if plan.appAccounts != nil { changes += try await accounts.finish(dryRun: false) }
         }
         return ApplyReport(changes: changes)
     }
@@ -106,15 +115,24 @@ public struct PlanApplier: Sendable {
         return ["installed \(missing.joined(separator: " "))"]
     }
 
+    /// The ids of an owner and group; in a dry run nil when they do not exist yet (the plan's
+    /// app accounts would make them first).
+    private func owner(_ user: String, _ group: String) throws -> (uid: UInt32, gid: UInt32)? {
+        do {
+            return (try FileSystem.uid(user), try FileSystem.gid(group))
+        } catch where dryRun {
+            return nil
+        }
+    }
+
     private func ensure(_ directory: PlannedDirectory) throws -> String? {
         let full = paths.path(directory.path)
-        let uid = try FileSystem.uid(directory.owner)
-        let gid = try FileSystem.gid(directory.group)
-        let wanted = FileSystem.Status(mode: directory.mode, uid: uid, gid: gid, isDirectory: true)
-        guard FileSystem.status(full) != wanted else { return nil }
-        if !dryRun {
+        let ids = try owner(directory.owner, directory.group)
+        let wanted = ids.map { FileSystem.Status(mode: directory.mode, uid: $0.uid, gid: $0.gid, isDirectory: true) }
+        guard wanted == nil || FileSystem.status(full) != wanted else { return nil }
+        if !dryRun, let ids {
             try FileManager.default.createDirectory(atPath: full, withIntermediateDirectories: true)
-            try FileSystem.setOwnerAndMode(full, mode: directory.mode, uid: uid, gid: gid)
+            try FileSystem.setOwnerAndMode(full, mode: directory.mode, uid: ids.uid, gid: ids.gid)
         }
         return "made \(directory.path)"
     }

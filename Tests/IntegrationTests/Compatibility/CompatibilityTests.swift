@@ -18,12 +18,12 @@ struct CompatibilityTests {
             let name = nodes.fixture.name
             let app1 = "app1.\(name).test"
             let app2 = "app2.\(name).test"
-            // One secret, the same on both app servers, root's and readable by the apps' group only.
+            // One secret, the same on both app servers, root's and readable by the apps' shared group only.
             let secret = try await session.output("cat", [AppRuntime.secretPath], on: app1)
             #expect(secret.count == 32)
             #expect(try await session.output("cat", [AppRuntime.secretPath], on: app2) == secret)
             for node in [app1, app2] {
-                #expect(try await session.output("stat", ["-c", "%U %G %a", AppRuntime.secretPath], on: node) == "root www-data 640")
+                #expect(try await session.output("stat", ["-c", "%U %G %a", AppRuntime.secretPath], on: node) == "root silverapps 640")
             }
             // The file holds the secret without a newline, so its hash is the secret's.
             let digest = String(try await session.output("sha256sum", [AppRuntime.secretPath], on: app1).prefix(64))

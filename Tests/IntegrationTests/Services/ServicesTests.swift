@@ -99,8 +99,9 @@ struct ServicesTests {
             EnvironmentVariable(name: "CONFIG_WRITABLE_ROOT", value: "/var/lib/silverlining/writable-roots/blog"),
         ])
         for node in appservers {
-            #expect(try await shared.session.output("stat", ["-c", "%U:%G", "/var/lib/silverlining/apps/blog"], on: node.name) == "www-data:www-data")
-            #expect(try await shared.session.output("stat", ["-c", "%U:%G", "/var/lib/silverlining/writable-roots/blog"], on: node.name) == "www-data:www-data")
+            #expect(try await shared.session.output("stat", ["-c", "%U:%G %a", "/var/lib/silverlining/apps/blog"], on: node.name) == "silver-blog:silver-blog 700")
+            #expect(try await shared.session.output("stat", ["-c", "%U:%G %a", "/var/lib/silverlining/writable-roots/blog"], on: node.name)
+                == "silver-blog:silver-blog 750")
         }
         try await ssh.check(Command("tee", ["/var/lib/silverlining/apps/blog/kept.txt"], input: "kept\n"), on: appservers[0].reach)
         _ = try await ServiceSetup(context: shared.context).run(app: Self.app, kinds: [.files, .writableRoot])

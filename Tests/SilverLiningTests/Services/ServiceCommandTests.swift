@@ -117,7 +117,10 @@ import Testing
 
     @Test func filesDirectoriesBelongToTheAppUser() {
         let plan = DirectoryService.files.plan(for: "blog")
-        #expect(plan.directories == [PlannedDirectory("/var/lib/silverlining/apps/blog", mode: 0o750, owner: "www-data", group: "www-data")])
+        #expect(plan.directories.last == PlannedDirectory("/var/lib/silverlining/apps/blog", mode: 0o700, owner: "silver-blog", group: "silver-blog"))
+        #expect(plan.appAccounts == ["blog"], "the account is made first, wherever the directory is")
+        #expect(DirectoryService.writableRoot.plan(for: "blog").directories.last
+            == PlannedDirectory("/var/lib/silverlining/writable-roots/blog", mode: 0o750, owner: "silver-blog", group: "silver-blog"))
         #expect(DirectoryService.writableRoot.directory(for: "blog") == "/var/lib/silverlining/writable-roots/blog")
     }
 }

@@ -5,7 +5,7 @@
 #   prelude  every app server at once: its instance list; the first also takes the lock
 #   stage    every app server at once: rsync --link-dest against the active instance into
 #            /var/www/APP.DATE_NNN, then one call that writes the instance's environment and
-#            record as the agent does, starts silver-app@INSTANCE on a fresh port and waits
+#            record as the agent does, starts silver-instance@INSTANCE on a fresh port and waits
 #            for its health check (not routed yet)
 #   first    the first app server alone: drain it on HAProxy (admin socket, on the
 #            balancer), switch nginx's route and reload, wait until nginx serves the new
@@ -145,7 +145,7 @@ remove_everywhere() {
 # ---- stage ----
 host=$BARE_HOST path=$BARE_PATH
 created=${EPOCHREALTIME}
-rsync_args=(-rlpt --checksum --chmod=Dgo+rx,Fgo+r --mkpath
+rsync_args=(-rlpt --checksum "--chown=root:silver-$app" --chmod=D750,Fg+r,Fg-w,Fo-rwx --mkpath
   --exclude=.git/ --exclude=.hg/ --exclude=.svn/ --exclude=__pycache__/ --exclude=*.pyc --exclude=.DS_Store)
 pids=()
 for i in "${!addresses[@]}"; do

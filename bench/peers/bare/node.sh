@@ -134,12 +134,13 @@ prelude() {
 # install_instance APP INSTANCE HOST MATCH_PATH HEALTH RUNNER STATIC CREATED
 install_instance() {
   local app=$1 name=$2 host=$3 match=$4 health=$5 runner=$6 static=$7 created=$8
-  local unit="silver-app@$name.service" temp=/var/tmp/silverlining/$name port last
+  # The app's own user, made by setup-node (AppAccount; the bench's app names need no hash).
+  local unit="silver-instance@$name.service" temp=/var/tmp/silverlining/$name user=silver-$app port last
   [[ -d /var/www/$name ]] || { echo "instance $name was not uploaded to /var/www/$name" >&2; return 1; }
   # TEMP starts empty on every update.
   rm -rf "$temp"
   mkdir -p -m 700 "$temp"
-  chown www-data:www-data "$temp"
+  chown "$user:$user" "$temp"
 
   # The lowest port that no recorded instance uses and nothing holds.
   if [[ -f $records/$name.json ]]; then
@@ -165,8 +166,8 @@ install_instance() {
     j "${pair#*=}"
     env+="{\"name\":\"${pair%%=*}\",\"value\":$q},"
   done
-  # The environment holds service passwords: readable by root and the app user only.
-  write_atomically "$records/$name.env" 640 root:www-data "${env%,}]"
+  # The environment holds service passwords: readable by the app's user only.
+  write_atomically "$records/$name.env" 600 "$user:$user" "${env%,}]"
   local record='{"app":'
   j "$app"; record+="$q,\"created\":$created,\"healthCheck\":"
   j "$health"; record+="$q,\"launch\":{\"wsgi\":{\"runner\":"
@@ -177,6 +178,8 @@ install_instance() {
   read_file last "$records/.last-$app"
   [[ $last < $name ]] && write_atomically "$records/.last-$app" 644 root:root "$name"
 
+  # The log, the app's before systemd opens it (AppFiles.prepareLog).
+  (umask 077 && : >>"$logs") && chown "$user:$user" "$logs" && chmod 600 "$logs"
   systemctl reset-failed "$unit" 2>/dev/null || true
   systemctl start "$unit"
   wait_healthy "$name" "$port" "$health" "$host" 60
@@ -189,7 +192,7 @@ wait_healthy() {
   local name=$1 port=$2 path=$3 host=$4 end=$((${EPOCHSECONDS} + $5)) i=0
   while ((EPOCHSECONDS < end)); do
     if http_get "$port" "$path" "$host" && ((http_status >= 200 && http_status < 400)); then return 0; fi
-    if ((++i % 10 == 0)) && systemctl is-failed --quiet "silver-app@$name.service"; then
+    if ((++i % 10 == 0)) && systemctl is-failed --quiet "silver-instance@$name.service"; then
       echo "$name: the process exited" >&2
       tail -15 "/var/log/silverlining/apps/$name.log" >&2 2>/dev/null || true
       return 1
@@ -261,7 +264,7 @@ activate() {
   read_file previous "$active_dir/$app"
   [[ -f $records/$name.json ]] || { echo "no instance $name of $app on this node" >&2; return 1; }
   record_port port "$name"
-  systemctl is-active --quiet "silver-app@$name.service" || systemctl start "silver-app@$name.service"
+  systemctl is-active --quiet "silver-instance@$name.service" || systemctl start "silver-instance@$name.service"
   wait_healthy "$name" "$port" "$health" "$host" 60
   if [[ $previous == "$name" ]]; then echo "previous $previous"; return 0; fi
 
@@ -294,7 +297,7 @@ activate() {
     while ((EPOCHSECONDS < end)) && old_nginx_workers; do nap "$poll"; done
     end=$((EPOCHSECONDS + 30))
     while ((EPOCHSECONDS < end)) && served_on "$old_port"; do nap "$poll"; done
-    systemctl stop --no-block "silver-app@$previous.service"
+    systemctl stop --no-block "silver-instance@$previous.service"
   fi
   echo "previous $previous"
 }
@@ -328,8 +331,8 @@ finish() {
     printf '%s %s\n' "${created%%[,\}]*}" "${name%.json}"
   done | sort -k1,1gr -k2,2r)
   for name in "${older[@]:$keep}"; do
-    systemctl stop "silver-app@$name.service" || true
-    systemctl reset-failed "silver-app@$name.service" 2>/dev/null || true
+    systemctl stop "silver-instance@$name.service" || true
+    systemctl reset-failed "silver-instance@$name.service" 2>/dev/null || true
     rm -rf "/var/www/$name" "/var/tmp/silverlining/$name" "$records/$name.json" "$records/$name.env" \
       "/var/log/silverlining/apps/$name.log"
     echo "removed $name"
@@ -351,8 +354,8 @@ release_lock() { # TOKEN: the lock goes only if this run holds it
 
 # remove INSTANCE: a half-deployed instance, after a failure before switching.
 remove() {
-  systemctl stop "silver-app@$1.service" 2>/dev/null || true
-  systemctl reset-failed "silver-app@$1.service" 2>/dev/null || true
+  systemctl stop "silver-instance@$1.service" 2>/dev/null || true
+  systemctl reset-failed "silver-instance@$1.service" 2>/dev/null || true
   rm -rf "/var/www/$1" "/var/tmp/silverlining/$1" "$records/$1.json" "$records/$1.env" "/var/log/silverlining/apps/$1.log"
 }
 
