@@ -87,6 +87,38 @@ import Testing
         #expect(output.contains("update_fetch: GET /setup -> 200") && output.contains("main.py changed: restarting"), "\(output)")
     }
 
+    @Test(.enabled(if: LocalHost.findProgram("php") != nil, "php is not installed (apt-get install php-cli)"))
+    func phpAppsRunOnPHPsServerThroughTheMasterRunner() async throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let app = directory + "/forum"
+        try FileManager.default.createDirectory(atPath: app + "/site", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: app + "/static", withIntermediateDirectories: true)
+        try "[production]\napp_name = forum\nrunner = site/runner.php\nphp_root = site\nupdate_fetch = /update\n"
+            .write(toFile: app + "/app.ini", atomically: true, encoding: .utf8)
+        // Short open tags, as Silver Lining's PHP 5 had them.
+        try """
+            <?
+            $marked = isset($_SERVER['silverlining.update']) ? 'update' : 'visit';
+            if ($_SERVER['SCRIPT_NAME'] == '/update') { file_put_contents($_SERVER['SILVER_LOGS'] . '/fetched.txt', "$marked\n", FILE_APPEND); }
+            echo $_SERVER['SILVER_INSTANCE_NAME'], ' ', $_SERVER['SCRIPT_NAME'], ' ', $marked, ' ', SILVER_SECRET === '' ? 'no secret' : 'secret', "\n";
+
+            """.write(toFile: app + "/site/runner.php", atomically: true, encoding: .utf8)
+        try "php_root file\n".write(toFile: app + "/site/plain.txt", atomically: true, encoding: .utf8)
+        let port = try FreePort.find()
+        let server = try BackgroundSilver(["serve", app, "--port", String(port)], environment: ["HOME": directory, "SILVER_HOME": directory + "/home"])
+        defer { server.stop() }
+        let answered = await poll(every: .milliseconds(200), deadline: .seconds(30)) { (try? Self.get(port: port, path: "/a/b"))?.status == 200 }
+        #expect(answered, "\(server.stop())")
+        #expect(try Self.get(port: port, path: "/a/b").body == "localhost /a/b visit secret\n")
+        #expect(try Self.get(port: port, path: "/plain.txt").body == "php_root file\n")
+        #expect(try Self.get(port: port, path: "/runner.php").body.hasPrefix("localhost /runner.php"), "a .php file is never sent as it is")
+        #expect(try Self.get(port: port, path: "/x", headers: ["X-Silverlining-Update": "1"]).body.contains(" visit "))
+        let fetched = await poll(every: .milliseconds(200), deadline: .seconds(10)) {
+            (try? String(contentsOfFile: app + "/silver-logs/fetched.txt", encoding: .utf8)) == "update\n"
+        }
+        #expect(fetched, "update_fetch ran once, marked as silver's own")
+    }
+
     static func get(port: Int, path: String, headers: [String: String] = [:]) throws -> LocalHTTP.Response {
         try LocalHTTP.get(port: port, path: path, host: "localhost", headers: headers, timeoutSeconds: 5).get()
     }

@@ -177,7 +177,8 @@ public struct DevelServer: Sendable {
                 let (data, response) = try await URLSession.shared.data(for: request)
                 let status = (response as? HTTPURLResponse)?.statusCode ?? 0
                 console.say("update_fetch: GET \(entry) -> \(status)")
-                for line in String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).prefix(40) {
+                let body = String(decoding: data, as: UTF8.self)
+                for line in (body.hasSuffix("\n") ? body.dropLast() : Substring(body)).split(separator: "\n", omittingEmptySubsequences: false).prefix(40) {
                     console.say("  " + line)
                 }
                 if !(200..<400).contains(status) { console.warn("update_fetch \(entry) failed: HTTP \(status)") }

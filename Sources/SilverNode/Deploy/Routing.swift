@@ -18,12 +18,16 @@ public struct Routing: Sendable {
             let after = try Self.apply(request, to: before, settings: try activation.routerSettings())
             if after != before {
                 try file.write(after)
+                // `systemctl reload` returns before nginx serves the new file: the answer waits
+                // until every worker from before is gone, so what silver reports is what visitors get.
+                let workers = ProcessTable.find(["nginx: worker process"])
                 do {
                     try await activation.reloadRouter()
                 } catch {
                     try file.write(before)
                     throw error
                 }
+                await poll(deadline: .seconds(15)) { workers.allSatisfy { !ProcessTable.isAlive($0) } }
             }
             return RoutingAnswer(
                 changed: after != before, choices: after, active: request.app.flatMap { InstanceRegistry(paths: paths).activeName(of: $0) })

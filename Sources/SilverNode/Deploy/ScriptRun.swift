@@ -38,12 +38,13 @@ public struct ScriptRun: Sendable {
         FileSystem.status(path).map { !$0.isDirectory } ?? false
     }
 
-    /// A `.py` file, or one whose `#!` line names Python.
+    /// A `.py` file, one whose `#!` line names Python, or one with no `#!` line at all:
+    /// Silver Lining ran every script in `bin/` with Python's `execfile`.
     static func isPython(_ path: String) -> Bool {
         if path.hasSuffix(".py") { return true }
         guard let bytes = FileSystem.read(path) else { return false }
         let first = String(decoding: bytes.prefix(200).prefix { $0 != UInt8(ascii: "\n") }, as: UTF8.self)
-        return first.hasPrefix("#!") && first.contains("python")
+        return !first.hasPrefix("#!") || first.contains("python")
     }
 
     /// A new, empty directory in the active instance's TEMP for uploaded arguments.
