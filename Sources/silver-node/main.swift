@@ -28,6 +28,7 @@ struct SilverNodeCommand: AsyncParsableCommand {
             Prelude.self, Finish.self, Apply.self, Instances.self, Install.self, Start.self, Activate.self, Fetch.self, Soak.self, Query.self,
             Clean.self, Lock.self, Log.self, Balancer.self, BalancerStatus.self, BalancerSaveState.self, Undrain.self, Serve.self, StopProcess.self, Exec.self, Environment.self, Logs.self,
             Remove.self, Secret.self, AppSecret.self, Secrets.self, Reconfigure.self, DatabaseBootCommand.self, DatabaseWatchCommand.self,
+            RoutingVerb.self, Scratch.self, RunScript.self,
         ]
     )
 }
@@ -388,5 +389,64 @@ struct DatabaseWatchCommand: AsyncParsableCommand {
 
     func run() async throws {
         await DatabaseWatch().run(log: AgentIO.writeError)
+    }
+}
+
+/// Verbs for `silver disable`/`enable`/`deactivate`/`activate LOCATION` and `silver run`.
+struct RoutingVerb: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "routing", abstract: "Disable or enable an app, or deactivate or activate locations, and render nginx again.")
+
+    @OptionGroup var root: RootOption
+
+    func run() async throws {
+        try await answer(RoutingRequest.self) { try await Routing(paths: root.paths).handle($0) }
+    }
+}
+
+struct Scratch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make a directory in an app's active instance's TEMP for `silver run`'s uploads, and print it; or remove one.")
+
+    @Option(help: "The app whose active instance gets the directory.")
+    var app: String?
+
+    @Option(help: "Remove this directory, which an earlier call made.")
+    var remove: String?
+
+    func run() async throws {
+        try await agent {
+            let scratch = ScriptRun()
+            if let remove {
+                try scratch.removeScratch(remove)
+            } else if let app {
+                print(try scratch.makeScratch(app: app))
+            } else {
+                throw AgentError.failed("give --app or --remove")
+            }
+        }
+    }
+}
+
+struct RunScript: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Become a script of an app's active instance (bin/ first), in its directory and environment.")
+
+    @Option(help: "The app.")
+    var app: String
+
+    @Flag(help: "Run as root rather than as the app's user.")
+    var root = false
+
+    @Flag(help: "The first word is a script: look in the app's bin/ first, run Python with the app's libraries.")
+    var script = false
+
+    @Option(help: "A directory of uploaded arguments, handed to the app's user first.")
+    var uploads: String?
+
+    @Argument(parsing: .postTerminator) var words: [String]
+
+    func run() async throws {
+        try await agent { try ScriptRun().run(app: app, words: words, script: script, asRoot: root, uploads: uploads) }
     }
 }

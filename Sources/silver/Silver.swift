@@ -16,7 +16,8 @@ struct Silver: AsyncParsableCommand {
               silver update myapp/ foobar.conf deploy an app to the nodeset
             """,
         subcommands: [
-            Init.self, Show.self, CreateNode.self, SetupNode.self, Update.self, Query.self, Activate.self, CleanInstances.self, Run.self,
+            Init.self, Serve.self, Show.self, CreateNode.self, SetupNode.self, Update.self, Query.self, Activate.self, Deactivate.self, Disable.self,
+            Enable.self, CleanInstances.self, Run.self,
             Logs.self, Diff.self, ListNodes.self, DeleteNode.self, DestroyNode.self, ListSizes.self, ListImages.self,
             Backup.self, Restore.self, Clear.self, ShowEnv.self, CreateConfig.self, Failover.self, DebugParseBench.self,
         ]

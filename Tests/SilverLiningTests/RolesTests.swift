@@ -27,7 +27,7 @@ import Testing
         #expect(partial.addresses(of: .appserver) == ["10.0.0.2"])
     }
 
-    @Test("the hosts block names every node, long and short, and points the site's host names at the balancer")
+    @Test("the hosts block names every node, long and short, and points the site's host names (and their prev. names) at the balancer")
     func hostsBlockWithBalancer() {
         #expect(topology.siteHostnames == ["foobar.com", "www.foobar.com", "static.foobar.com"])
         #expect(topology.hostsBlock == HostsBlock(nodeset: "foobar", lines: [
@@ -36,7 +36,7 @@ import Testing
             "10.0.0.4 mysql1.foobar.com mysql1",
             "10.0.0.5 postgresql1.foobar.com postgresql1",
             "10.0.0.6 balancer.foobar.com balancer",
-            "10.0.0.6 foobar.com www.foobar.com static.foobar.com",
+            "10.0.0.6 foobar.com www.foobar.com static.foobar.com prev.foobar.com prev.www.foobar.com",
         ]))
     }
 
@@ -44,20 +44,20 @@ import Testing
     func hostsBlockWithoutBalancer() {
         #expect(SampleNodesets.singleTopology.hostsBlock == HostsBlock(nodeset: "single", lines: [
             "10.1.0.2 web",
-            "10.1.0.2 single.example",
+            "10.1.0.2 single.example prev.single.example",
         ]))
         var nodeset = SampleNodesets.foobar
         nodeset.nodes.removeAll { $0.role == .balancer }
         let topology = Topology(nodeset: nodeset, records: SampleNodesets.foobarRecords)
-        #expect(topology.hostsBlock.lines.last == "10.0.0.2 foobar.com www.foobar.com static.foobar.com")
+        #expect(topology.hostsBlock.lines.last == "10.0.0.2 foobar.com www.foobar.com static.foobar.com prev.foobar.com prev.www.foobar.com")
     }
 
-    @Test("a site host name that is also a node's name is not sent elsewhere; no sites, no site line")
+    @Test("a site host name that is also a node's name is not sent elsewhere (its prev. name is); no sites, no site line")
     func siteNamedLikeANode() {
         var nodeset = SampleNodesets.single
         nodeset.locations = [Location(url: "http://web/", appName: "blog")]
         let topology = Topology(nodeset: nodeset, records: SampleNodesets.singleTopology.nodes)
-        #expect(topology.hostsBlock.lines == ["10.1.0.2 web"])
+        #expect(topology.hostsBlock.lines == ["10.1.0.2 web", "10.1.0.2 prev.web"])
         nodeset.locations = []
         #expect(Topology(nodeset: nodeset, records: SampleNodesets.singleTopology.nodes).hostsBlock.lines == ["10.1.0.2 web"])
     }
@@ -173,14 +173,15 @@ import Testing
         }
     }
 
-    @Test("locations go to their app's backend, the longest path of a host first, as nginx chooses on the app servers")
+    @Test("locations and their prev. hosts go to their app's backend, the longest path of a host first, as nginx chooses on the app servers")
     func routes() {
         let routes = HAProxyConfiguration.routes([
             Location(url: "http://Foobar.com/", appName: "blog"), Location(url: "http://foobar.com/wiki/", appName: "wiki"),
             Location(url: "http://foobar.com/wiki/old/", appName: "archive"), Location(url: "http://www.foobar.com/", appName: "blog"),
         ])
         #expect(routes.map { "\($0.hostname)\($0.path) \($0.app)" } == [
-            "foobar.com/wiki/old/ archive", "foobar.com/wiki/ wiki", "foobar.com/ blog", "www.foobar.com/ blog",
+            "foobar.com/wiki/old/ archive", "prev.foobar.com/wiki/old/ archive", "foobar.com/wiki/ wiki", "prev.foobar.com/wiki/ wiki",
+            "foobar.com/ blog", "prev.foobar.com/ blog", "www.foobar.com/ blog", "prev.www.foobar.com/ blog",
         ])
     }
 }

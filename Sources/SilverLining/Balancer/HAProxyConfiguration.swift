@@ -11,7 +11,7 @@ public enum HAProxyConfiguration {
     static let noApp = "no_app"
 
     public static func render(_ topology: Topology) -> String {
-        let hostnames = topology.siteHostnames
+        let hostnames = (topology.siteHostnames + topology.previousHostnames).uniqued()
         let acls = hostnames.indices.map { "    acl site\($0) hdr(host),field(1,:) -i \(hostnames[$0])" }
         // http-request rules run before any use_backend, so the refusal names every site it spares.
         let unknownSite = hostnames.indices.map { "!site\($0)" }.joined(separator: " ")
@@ -84,7 +84,12 @@ public enum HAProxyConfiguration {
     /// The locations as HAProxy matches them: within a host, the longest path first, as
     /// nginx's prefix locations choose on the app servers.
     static func routes(_ locations: [Location]) -> [RoutedLocation] {
-        let routed = locations.map { RoutedLocation(hostname: $0.hostname.lowercased(), path: $0.path, app: $0.appName) }
+        let routed = locations.flatMap { location in
+            // prev.HOST goes to the app's backend too; the app servers route it to the previous instance.
+            [location.hostname, RouterConfiguration.previousHostname(location.hostname)].map {
+                RoutedLocation(hostname: $0.lowercased(), path: location.path, app: location.appName)
+            }
+        }
         return routed.enumerated().sorted { a, b in
             (a.element.path.count, b.offset) > (b.element.path.count, a.offset)
         }.map(\.element)

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Commands that act on an app's active instance on its app servers: `run`, `logs`, `clean`,
-/// `diff` and `show-env`.
+/// Commands that act on an app's active instance on its app servers: `logs`, `clean`, `diff`
+/// and `show-env` (`run` is `RemoteRun`).
 public struct AppServerCommands: Sendable {
     public var session: NodesetSession
     public var app: String
@@ -23,18 +23,6 @@ public struct AppServerCommands: Sendable {
         let answer = try await agent.call("prelude", request: PreludeRequest(app: app, lock: nil), on: node.reach, as: PreludeAnswer.self)
         guard let active = answer.instances?.active else { throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name) }
         return (active, answer.uploads)
-    }
-
-    /// `silver run`: a one-off command in the app's environment on the first app server.
-    /// Its output streams back; its exit status is returned.
-    public func run(_ command: [String], output: @escaping @Sendable (CommandStream, String) -> Void) async throws -> Int32 {
-        let (nodes, agent) = try await appServers()
-        let remote = try agent.command("exec", ["--app", app, "--"] + command, step: "run")
-        let result = try await agent.run(remote, on: nodes[0].reach, onLine: output)
-        if result.status != 0, result.errorText.contains("is not deployed on this node") {
-            throw DeployError.notDeployed(app: app, nodeset: session.nodeset.name)
-        }
-        return result.status
     }
 
     /// `silver logs`: the active instance's log from every app server, each line prefixed with

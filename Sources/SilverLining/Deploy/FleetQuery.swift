@@ -17,6 +17,10 @@ public struct FleetQuery: Sendable {
         /// down; "-" without a balancer.
         public var balancer: String
         public var older: [String]
+        /// The instance served at `prev.HOST`, or "-".
+        public var previous = "-"
+        /// `silver disable`: visitors get the maintenance page.
+        public var disabled = false
 
         /// Whether the balancer keeps this app's requests from this app server.
         public var outOfRotation: Bool { !["ready", "-"].contains(balancer) }
@@ -52,7 +56,8 @@ public struct FleetQuery: Sendable {
                     } ?? "-"
                     rows.append(Row(
                         node: node.name, app: entry.app, active: entry.active ?? "nothing", health: health,
-                        balancer: states.state(of: node.name, app: entry.app), older: entry.instances.filter { $0.name != entry.active }.sorted { $0.created > $1.created }.map(\.name)))
+                        balancer: states.state(of: node.name, app: entry.app), older: entry.instances.filter { $0.name != entry.active }.sorted { $0.created > $1.created }.map(\.name),
+                        previous: entry.previous ?? "-", disabled: entry.disabled ?? false))
                 }
             }
         }
@@ -61,13 +66,16 @@ public struct FleetQuery: Sendable {
 
     public static func table(_ rows: [Row]) -> String {
         let table = Table(
-            header: ["NODE", "APP", "ACTIVE", "HEALTH", "BALANCER", "OLDER"],
+            header: ["NODE", "APP", "ACTIVE", "HEALTH", "BALANCER", "PREV", "OLDER"],
             rows: rows.map {
-                [$0.node, $0.app, $0.active, $0.health, $0.balancer, $0.older.isEmpty ? "-" : $0.older.joined(separator: " ")]
+                [$0.node, $0.app, $0.active + ($0.disabled ? " (disabled)" : ""), $0.health, $0.balancer, $0.previous,
+                 $0.older.isEmpty ? "-" : $0.older.joined(separator: " ")]
             }
         ).text
         let notes = rows.filter(\.outOfRotation).map {
             "note: the balancer does not send \($0.app)'s requests to \($0.node) (\($0.balancer))\n"
+        } + rows.filter(\.disabled).map {
+            "note: \($0.app) is disabled on \($0.node): visitors get the maintenance page until `silver enable`\n"
         }
         return table + notes.joined()
     }

@@ -36,6 +36,12 @@ public struct Topology: Sendable {
         (nodeset.balancerHostnames + nodeset.locations.map(\.hostname)).uniqued()
     }
 
+    /// `prev.HOST` for each location's host: where an app's previous instance answers after
+    /// an update, through the balancer like the rest.
+    public var previousHostnames: [String] {
+        nodeset.locations.map { RouterConfiguration.previousHostname($0.hostname) }.uniqued()
+    }
+
     /// The nodeset's block for /etc/hosts: every node by name, and the site's host names.
     public var hostsBlock: HostsBlock {
         var lines = nodes.map { node in
@@ -44,7 +50,7 @@ public struct Topology: Sendable {
         }
         let front = balancer ?? nodes(in: .appserver).first
         let nodeNames = Set(nodes.map(\.name))
-        let sites = siteHostnames.filter { !nodeNames.contains($0) }
+        let sites = (siteHostnames + previousHostnames).uniqued().filter { !nodeNames.contains($0) }
         if let front, !sites.isEmpty {
             lines.append("\(front.address) " + sites.joined(separator: " "))
         }

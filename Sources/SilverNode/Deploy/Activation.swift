@@ -31,23 +31,19 @@ public struct Activation: Sendable {
             try await HealthCheck(runner: runner, paths: paths).wait(for: record, host: request.host, deadline: .seconds(60))
         }
         guard previous != request.instance else { return ActivateAnswer(previous: previous) }
-        try setActive(request.instance, app: request.app)
-        do {
-            try await reloadRouter()
-        } catch {
-            try setActive(previous, app: request.app)
-            throw error
-        }
+        // The instance replaced keeps running, routed at prev.HOST (as Silver Lining kept the
+        // previous instance's locations); the one that was there before it is let go.
+        let retired = try await RouterLock.held(paths) { try await switchRoutes(request, from: previous) }
         if let name = request.instance, let record = registry.record(name) {
             try await waitUntilServed(app: request.app, instance: name, healthCheck: record.healthCheck)
         }
-        if let previous, let old = registry.record(previous) {
+        if let retired, let old = registry.record(retired) {
             // nginx's old workers still hold the balancer's keep-alive connections and route
             // them by the old configuration, to the old instance, until they exit.
             await waitForOldWorkers(deadline: .seconds(30))
             await waitForIdle(port: old.port, deadline: .seconds(30))
             // Not waited for: gunicorn finishes its last requests on its own time.
-            try await runner.check(Command("systemctl", ["stop", "--no-block", NodeLayout.unit(previous)], step: "stop \(previous)"))
+            try await runner.check(Command("systemctl", ["stop", "--no-block", NodeLayout.unit(retired)], step: "stop \(retired)"))
         }
         return ActivateAnswer(previous: previous)
     }
@@ -82,7 +78,9 @@ public struct Activation: Sendable {
     /// check path, which is there to be requested, rather than at a page whose visits the
     /// app may count or act on.
     func waitUntilServed(app: String, instance: String, healthCheck: String) async throws {
-        for location in try routerSettings().locations where location.app == app {
+        let choices = try RoutingChoicesFile(paths: paths).read()
+        // A deactivated location answers 404 whatever the app serves.
+        for location in try routerSettings().locations where location.app == app && !choices.isDeactivated(location) {
             let path = Self.join(location.path, healthCheck)
             let served = await poll(deadline: .seconds(15)) {
                 guard case .success(let response) = LocalHTTP.get(port: 80, path: path, host: location.hostname, timeoutSeconds: 5) else {

@@ -161,6 +161,10 @@ public struct NodeQuery: Codable, Sendable, Equatable {
         public var app: String
         public var active: String?
         public var instances: [Instance]
+        /// The instance served at `prev.HOST`.
+        public var previous: String?
+        /// `silver disable`: visitors get the maintenance page.
+        public var disabled: Bool?
     }
 
     public var apps: [App]

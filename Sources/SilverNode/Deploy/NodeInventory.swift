@@ -44,6 +44,7 @@ public struct NodeInventory: Sendable {
     public func query(_ request: QueryRequest) async throws -> NodeQuery {
         let records = registry.all().filter { request.app == nil || $0.app == request.app }
         var apps: [NodeQuery.App] = []
+        let choices = try RoutingChoicesFile(paths: paths).read()
         for app in records.map(\.app).uniqued() {
             var instances: [NodeQuery.Instance] = []
             for record in records where record.app == app {
@@ -56,7 +57,9 @@ public struct NodeInventory: Sendable {
                 }
                 instances.append(.init(name: record.name, port: record.port, created: record.created, running: running, health: health))
             }
-            apps.append(.init(app: app, active: registry.activeName(of: app), instances: instances))
+            apps.append(.init(
+                app: app, active: registry.activeName(of: app), instances: instances, previous: registry.previousName(of: app),
+                disabled: choices.disabledApps.contains(app)))
         }
         return NodeQuery(apps: apps)
     }
@@ -87,6 +90,7 @@ public struct NodeInventory: Sendable {
         if let app, registry.activeName(of: app) == name {
             throw AgentError.failed("\(name) is the active instance of \(app); activate another one first")
         }
+        if let app { try await forgetPrevious(name, app: app) }
         if undoingDeploy, let app { try DeploymentConfiguration(paths: paths).giveBack(app: app, instance: name) }
         if manageSystem {
             _ = try await runner.run(Command("systemctl", ["stop", NodeLayout.unit(name)]))

@@ -50,15 +50,27 @@ public struct RouterConfiguration: Sendable {
         self.settings = settings
     }
 
-    /// The nginx file for the instances active now.
+    /// The nginx file for the instances active now, the previous ones and the operator's choices.
     public func plannedFile() throws -> PlannedFile {
-        let active = InstanceRegistry(paths: paths).active()
-        return PlannedFile(
-            Self.path, content: Self.render(settings, active: active), check: ["nginx", "-t", "-q"],
-            then: [.reload(unit: "nginx")])
+        let registry = InstanceRegistry(paths: paths)
+        let active = registry.active()
+        let previous = registry.previous()
+        let ownPages = Set((Array(active.values) + Array(previous.values)).filter { instance in
+            FileSystem.exists(paths.path(MaintenancePages.ownDisabledPage(instance)))
+        }.map(\.name))
+        let content = Self.render(
+            settings, active: active, previous: previous, choices: try RoutingChoicesFile(paths: paths).read(), ownDisabledPages: ownPages)
+        return PlannedFile(Self.path, content: content, check: ["nginx", "-t", "-q"], then: [.reload(unit: "nginx")])
     }
 
-    public static func render(_ settings: RouterSettings, active: [String: InstanceRecord]) -> String {
+    /// - Parameters:
+    ///   - previous: each app's previous instance, served at `prev.HOST`.
+    ///   - choices: disabled apps and deactivated locations.
+    ///   - ownDisabledPages: instances whose `static/disabled.html` replaces silver's maintenance page.
+    public static func render(
+        _ settings: RouterSettings, active: [String: InstanceRecord], previous: [String: InstanceRecord] = [:],
+        choices: RoutingChoices = RoutingChoices(), ownDisabledPages: Set<String> = []
+    ) -> String {
         let ready = settings.apps.allSatisfy { active[$0] != nil }
         var out = """
             # Written by silver from \(settingsPath) and the active instances; changes here are replaced.
@@ -72,24 +84,53 @@ public struct RouterConfiguration: Sendable {
             }
 
             """
+        let disabled = Set(choices.disabledApps).intersection(settings.apps)
+        if !disabled.isEmpty { out += MaintenancePages.outsideGeo }
         for (index, location) in settings.locations.enumerated() {
-            guard let instance = active[location.app] else { continue }
-            if location.path != "/" && (instance.writableRoot || instance.isPHP) { out += appPathMap(location, index: index) }
-            if instance.isPHP { out += PHPLocation.fileMap(location, index: index) }
+            let instances = [active[location.app], previous[location.app]].compactMap { $0 }
+            if location.path != "/" && instances.contains(where: { $0.writableRoot || $0.isPHP }) { out += appPathMap(location, index: index) }
+            if instances.contains(where: \.isPHP) { out += PHPLocation.fileMap(location, index: index) }
         }
         var hostnames: [String] = []
         for location in settings.locations where !hostnames.contains(location.hostname) {
             hostnames.append(location.hostname)
         }
+        func page(_ instance: InstanceRecord?) -> MaintenancePages.Page? {
+            guard let instance, disabled.contains(instance.app) else { return nil }
+            return ownDisabledPages.contains(instance.name) ? .own(instance) : .silver
+        }
         for hostname in hostnames {
             out += "\nserver {\n    listen 80;\n    server_name \(hostname);\n\(readyLocation(ready))\n"
             for (index, location) in settings.locations.enumerated() where location.hostname == hostname {
-                out += locationBlocks(location, index: index, instance: active[location.app])
+                let instance = active[location.app]
+                out += choices.isDeactivated(location)
+                    ? MaintenancePages.notFoundBlock(location, why: "deactivated")
+                    : locationBlocks(location, index: index, instance: instance, disabled: page(instance))
+            }
+            out += "}\n"
+        }
+        // prev.HOST, where some app of HOST has a previous instance: each location serves its
+        // app's previous instance, or Silver Lining's not-found page.
+        for hostname in hostnames {
+            let locations = settings.locations.enumerated().filter { $0.element.hostname == hostname }
+            func shown(_ location: RoutedLocation) -> InstanceRecord? {
+                choices.hidesPrevious(location) ? nil : previous[location.app]
+            }
+            guard locations.contains(where: { shown($0.element) != nil }) else { continue }
+            out += "\nserver {\n    listen 80;\n    server_name \(previousHostname(hostname));\n\(readyLocation(ready))\n"
+            for (index, location) in locations {
+                let instance = shown(location)
+                out += instance == nil
+                    ? MaintenancePages.notFoundBlock(location, why: choices.hidesPrevious(location) ? "previous instance deactivated" : "no previous instance")
+                    : locationBlocks(location, index: index, instance: instance, suffix: "_prev", disabled: page(instance))
             }
             out += "}\n"
         }
         return out
     }
+
+    /// Where an app's previous instance answers after an update, as in Silver Lining.
+    public static func previousHostname(_ hostname: String) -> String { "prev." + hostname }
 
     static func readyLocation(_ ready: Bool) -> String {
         """
@@ -113,7 +154,9 @@ public struct RouterConfiguration: Sendable {
         }.joined()
     }
 
-    static func locationBlocks(_ location: RoutedLocation, index: Int, instance: InstanceRecord?) -> String {
+    static func locationBlocks(
+        _ location: RoutedLocation, index: Int, instance: InstanceRecord?, suffix: String = "", disabled: MaintenancePages.Page? = nil
+    ) -> String {
         guard let instance else {
             return """
                     location \(location.path) {
@@ -122,7 +165,7 @@ public struct RouterConfiguration: Sendable {
 
                 """
         }
-        let name = "@\(sanitized(location.app))_\(index)"
+        let name = "@\(sanitized(location.app))_\(index)\(suffix)"
         let staticRoot = NodeLayout.instanceDirectory(instance.name) + "/" + instance.staticDirectory
         // A root location maps URLs onto static/ as they are; a deeper one strips its prefix.
         let staticLine = location.path == "/" ? "root \(staticRoot);" : "alias \(staticRoot)/;"
@@ -131,9 +174,9 @@ public struct RouterConfiguration: Sendable {
         let phpRoot = PHPLocation.serveRoot(instance) ? name + "_php_root" : nil
         let next = [writable, phpRoot, name].compactMap { $0 }
         var out = """
-                # \(location.app): \(instance.name)
+                # \(location.app): \(instance.name)\(disabled == nil ? "" : " (disabled)")
                 location \(location.path) {
-                    \(staticLine)
+            \(disabled == nil ? "" : MaintenancePages.disabledCheck(name))        \(staticLine)
                     add_header \(instanceHeader) \(instance.name) always;
                     try_files $uri \(next[0]);
                 }
@@ -152,6 +195,7 @@ public struct RouterConfiguration: Sendable {
         if let phpRoot {
             out += PHPLocation.rootBlock(phpRoot, instance: instance, index: index, next: name)
         }
+        if let disabled { out += MaintenancePages.disabledBlock(name, page: disabled) }
         if instance.isPHP {
             return out + PHPLocation.runnerBlock(name, instance: instance, appPath: location.path == "/" ? "$uri" : appPathVariable(index))
         }

@@ -5,7 +5,12 @@
 enum PHPRunnerSource {
     static let updateVariable = PythonRunnerSource.updateVariable
 
-    static let masterRunner = #"""
+    static let masterRunner = masterRunner(secretPath: AppRuntime.secretPath, functions: AppRuntime.phpFunctions)
+
+    /// The master runner reading the secret and the helpers from these paths (`silver serve`
+    /// keeps its own on the developer's machine).
+    static func masterRunner(secretPath: String, functions: String) -> String {
+        #"""
         <?php
         // Written by silver setup-node; changes here are replaced.
         // Runs before every request of a PHP app, then hands it to the app's runner.
@@ -24,18 +29,19 @@ enum PHPRunnerSource {
 
         // The nodeset's secret is a constant, never in the environment, where phpinfo() and
         // error pages would show it.
-        $silver_secret = @file_get_contents('\#(AppRuntime.secretPath)');
+        $silver_secret = @file_get_contents('\#(secretPath)');
         if ($silver_secret === false) {
-            error_log('silver: cannot read \#(AppRuntime.secretPath); run silver setup-node');
+            error_log('silver: cannot read \#(secretPath); run silver setup-node');
             $silver_secret = '';
         }
         define('SILVER_SECRET', rtrim($silver_secret, "\n"));
         unset($silver_secret);
 
-        require_once '\#(AppRuntime.phpFunctions)';
+        require_once '\#(functions)';
         include "{$silver_base}/{$silver_runner}";
 
         """#
+    }
 
     static let functions = #"""
         <?php
