@@ -216,13 +216,16 @@ struct Migration {
 
         let load = Load(site: site, paths: ["/", "/hello.txt", "/w.txt", "/beta/", "/beta/hello.txt"])
         let running = Task { await load.run() }
-        try await Task.sleep(for: .seconds(1))
+        try await load.waitFor(requests: load.paths.count)
+        let before = load.requests
         let changes = try await NodeSetup(session: session, localHostsFile: "/dev/null").run()
-        try await Task.sleep(for: .seconds(1))
+        let during = load.requests - before
+        // A full round of requests after the move as well, however slow the machine is.
+        try await load.waitFor(requests: load.requests + load.paths.count)
         load.stop()
         let outcome = await running.value
         #expect(outcome.failures.isEmpty, "requests failed while setup-node moved alpha: \(outcome.failures.prefix(10))")
-        #expect(outcome.requests > 20, "\(outcome.requests) requests")
+        #expect(during > 0, "requests went on while setup-node moved alpha: \(during) of \(outcome.requests)")
         for node in nodes {
             let said = changes[node] ?? []
             #expect(said.contains("made user silver-alpha for alpha"), "\(said)")
@@ -272,6 +275,7 @@ final class Load: Sendable {
     let site: Site
     let paths: [String]
     private let stopped = Atomic<Bool>(false)
+    private let started = Atomic<Int>(0)
 
     init(site: Site, paths: [String]) {
         self.site = site
@@ -279,6 +283,20 @@ final class Load: Sendable {
     }
 
     func stop() { stopped.store(true, ordering: .relaxed) }
+
+    /// Requests answered or failed so far.
+    var requests: Int { started.load(ordering: .relaxed) }
+
+    /// Returns once `count` requests were made, or fails after a minute.
+    func waitFor(requests count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while requests < count {
+            guard ContinuousClock.now < deadline else { throw LoadStalled(requests: requests) }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    struct LoadStalled: Error { var requests: Int }
 
     struct Outcome {
         var requests = 0
@@ -296,6 +314,7 @@ final class Load: Sendable {
                 } catch {
                     outcome.failures.append("\(path): \(error)")
                 }
+                started.add(1, ordering: .relaxed)
             }
         }
         return outcome

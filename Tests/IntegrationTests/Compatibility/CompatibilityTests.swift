@@ -42,7 +42,7 @@ struct CompatibilityTests {
             #expect(orders.allSatisfy { $0.hasPrefix("order ") }, "\(orders)")
             #expect(orders.appServersNamed(in: name).count == 2, "\(orders)")
             #expect(orders.last?.contains("10 orders") == true, "\(orders)")
-            let writers = try await session.output("mysql", ["-N", "-e", "SELECT COUNT(DISTINCT node), COUNT(*) FROM shop.orders"], on: "mysql1.\(name).test")
+            let writers = try await session.output("mysql", ["-N", "-e", "SELECT COUNT(DISTINCT node), COUNT(*) FROM shop.orders"], on: "mysql.\(name).test")
             #expect(writers == "2\t10")
             let logo = try await nodes.visit(balancer, "shop", path: "/logo.txt", count: 1)[0]
             #expect(logo == "shop logo\n", "php_root's other files are served as they are: \(logo)")

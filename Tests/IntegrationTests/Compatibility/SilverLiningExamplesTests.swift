@@ -44,7 +44,7 @@ struct SilverLiningExamplesTests {
             // example-backup: MySQLdb with CONFIG_MYSQL_*; its table is made in MariaDB on the service node.
             let backup = try await nodes.visit(balancer, "backup")
             #expect(backup.allSatisfy { $0 == "Inserted" }, "\(backup)")
-            let tables = try await session.output("mysql", ["-N", "-e", "SHOW TABLES FROM example_backup"], on: "mysql1.\(name).test")
+            let tables = try await session.output("mysql", ["-N", "-e", "SHOW TABLES FROM example_backup"], on: "mysql.\(name).test")
             #expect(tables == "test_table")
         }
     }

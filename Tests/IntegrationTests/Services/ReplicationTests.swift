@@ -75,7 +75,9 @@ struct ReplicationTests {
 
         // The old primary comes back fenced: read-only, in no app's environment.
         try await NodeCreation(session: session).run(names: [first.name])
-        #expect(try await isReadOnly(kind, first, session: session), "\(first.name) came back read-only")
+        let fenced = try await isReadOnly(kind, first, session: session)
+        let boot = fenced ? "" : (try? await session.output("journalctl", ["-b", "-n", "40", "--no-pager", "-o", "short-monotonic", "-u", "mariadb", "-u", "postgresql@15-main"], on: first.name)) ?? ""
+        #expect(fenced, "\(first.name) came back read-only; its database's boot:\n\(boot)")
         let rewritten = try await AppServerCommands(session: session, app: name).environment()
         #expect(!rewritten.contains { $0.value.contains(first.address) }, "\(rewritten.map(\.name))")
         try await expectRoles(kind, ["fenced", "primary"], states: nil, session: session)

@@ -19,6 +19,9 @@ public struct AgentTransport: RolloutTransport {
     public var configChecker: String?
     /// The service settings a failover rewrites (failover only).
     public var reconfiguration: ReconfigureRequest?
+    /// The apps' backends an app server is drained in and made ready in: the app's own for
+    /// an update; for a failover, those of every app whose instances restart.
+    public var backends: [String]
     /// The run's lock, let go in its closing call on the lock's node.
     public var lock: LockHolder
     /// Old instances kept on each app server after a completed update.
@@ -40,6 +43,7 @@ public struct AgentTransport: RolloutTransport {
         self.agent = agent
         self.topology = topology
         self.app = app
+        self.backends = [app]
         self.host = host
         self.lock = lock
         self.keep = keep
@@ -114,7 +118,8 @@ public struct AgentTransport: RolloutTransport {
             let answer = try await balancer(node, .ready, upTimeoutSeconds: waitUntilUp ? 10 : 0)
             if waitUntilUp, !answer.isUp {
                 console.warn(
-                    "the balancer still sees \(node.name) as \(answer.status) for \(app); its health check \(RouterConfiguration.readyPath(app: app)) fails")
+                    "the balancer still sees \(node.name) as \(answer.status) for \(backends.joined(separator: ", ")); its health check "
+                        + backends.map { RouterConfiguration.readyPath(app: $0) }.joined(separator: ", ") + " fails")
             }
         case .fetch(_, let instance, let primary):
             guard let fetch else { return }
@@ -161,12 +166,18 @@ public struct AgentTransport: RolloutTransport {
         _ = try await agent.call("finish", request: FinishRequest(clean: clean, log: entry, release: release), on: node, as: FinishAnswer.self)
     }
 
-    /// Sets an app server's state in the app's backend on the balancer; `drains` renews a
+    /// Sets an app server's state in each of `backends` on the balancer; `drains` renews a
     /// drain while it lasts.
     func balancer(
         _ server: NodeAddress, _ state: BalancerRequest.State, idleTimeoutSeconds: Int = 30, upTimeoutSeconds: Int = 0
     ) async throws -> BalancerAnswer {
-        try await BalancerControl(agent: agent, balancer: topology.balancer, drainExpirySeconds: drainExpirySeconds)
-            .set(server.name, app: app, state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds)
+        let control = BalancerControl(agent: agent, balancer: topology.balancer, drainExpirySeconds: drainExpirySeconds)
+        var answers: [BalancerAnswer] = []
+        for app in backends {
+            answers.append(
+                try await control.set(server.name, app: app, state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds))
+        }
+        return BalancerAnswer(
+            sessions: answers.map(\.sessions).reduce(0, +), status: answers.first { !$0.isUp }?.status ?? answers.first?.status ?? "UP")
     }
 }

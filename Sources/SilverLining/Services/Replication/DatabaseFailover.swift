@@ -118,6 +118,10 @@ public struct DatabaseFailover: Sendable {
                 who: lock.holder.who, when: 0, app: "service.\(kind.rawValue)", instance: "primary \(placement.primary.name)",
                 nodes: appServers.map(\.name), result: ""))
         transport.reconfiguration = ReconfigureRequest(rewrites: rewrites)
+        // The instances that restart are those of the apps using the service, each drained
+        // in its own app's backend (an app without a location has none).
+        let balanced = Set(topology.nodeset.locations.map(\.appName))
+        transport.backends = Set(rewrites.map(\.app)).filter(balanced.contains).sorted()
         let plan = RolloutPlan.failover(
             service: kind.rawValue, primary: placement.primary.name, appServers: appServers.map(\.name), balanced: topology.balancer != nil,
             nodes: decision.reachable.map(\.name))
