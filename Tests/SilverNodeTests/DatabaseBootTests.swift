@@ -42,6 +42,16 @@ import Testing
         #expect(root.exists("/confirmed") && !root.exists("/data/standby.signal"))
     }
 
+    @Test("a primary that cannot read the replication password stays read-only rather than guess")
+    func withoutTheSecret() async throws {
+        try FileSystem.remove(root.full("/var/lib/silverlining/secrets/replication/mysql"))
+        #expect(try await DatabaseBoot(paths: root.paths).run(plan(primary: true, peers: [peer("b", answers: "1")])) == .unconfirmed)
+        #expect(root.exists("/data/standby.signal") && !root.exists("/confirmed"))
+        // Alone, there is no one to ask: it is the primary.
+        #expect(try await DatabaseBoot(paths: root.paths).run(plan(primary: true, peers: [])) == .primary)
+        #expect(root.exists("/confirmed"))
+    }
+
     @Test("a peer that cannot be asked yet, early in boot, is asked again until it answers")
     func asksAgain() async throws {
         // Fails the first time it is run, then answers as a primary.

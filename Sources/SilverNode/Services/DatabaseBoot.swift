@@ -24,6 +24,9 @@ public struct DatabaseBoot: Sendable {
         case primary
         /// The primary as silver last recorded it here, but `peer` answers as one: stays read-only.
         case fenced(peer: String)
+        /// The primary as silver last recorded it here, but without the replication password
+        /// it cannot ask its peers: stays read-only, as a node that cannot know is safest.
+        case unconfirmed
     }
 
     /// Reads the plan silver wrote at `path` and runs it.
@@ -40,29 +43,40 @@ public struct DatabaseBoot: Sendable {
     @discardableResult
     public func run(_ plan: DatabaseBootPlan) async throws -> Outcome {
         guard plan.primary else { return .replica }
-        if let password = try SecretStore(paths: paths).existing(named: plan.secret) {
-            var unasked = plan.peers
-            var found: DatabaseBootPlan.Peer?
-            await poll(every: .seconds(1), deadline: .seconds(plan.peerWaitSeconds)) {
-                for peer in unasked {
-                    guard let result = try? await runner.run(peer.check.command, environment: [plan.passwordVariable: password]),
-                        result.succeeded, !result.text.trimmed.isEmpty
-                    else { continue }
-                    unasked.removeAll { $0 == peer }
-                    if result.text.trimmed == plan.primaryAnswer { found = peer }
-                }
-                return found != nil || unasked.isEmpty
-            }
-            if let found {
-                for file in plan.fenceFiles {
-                    try FileSystem.writeAtomically(
-                        paths.path(file.path), bytes: Array(file.content.utf8), mode: file.mode, uid: try FileSystem.uid(file.owner),
-                        gid: try FileSystem.gid(file.group))
-                }
-                log("\(found.node) answers as the primary of \(plan.service): this node stays read-only until `silver setup-node` makes it a replica")
-                return .fenced(peer: found.node)
-            }
+        guard !plan.peers.isEmpty else { return try await confirm(plan) }
+        // Unreadable is as good as missing: the unit must run this as root (systemd's `+`).
+        guard let password = try SecretStore(paths: paths).existing(named: plan.secret) else {
+            try fence(plan)
+            log("cannot read the secret \(plan.secret) to ask \(plan.service)'s other nodes: this node stays read-only until `silver setup-node`")
+            return .unconfirmed
         }
+        var unasked = plan.peers
+        var found: DatabaseBootPlan.Peer?
+        await poll(every: .seconds(1), deadline: .seconds(plan.peerWaitSeconds)) {
+            for peer in unasked {
+                guard let result = try? await runner.run(peer.check.command, environment: [plan.passwordVariable: password]),
+                    result.succeeded, !result.text.trimmed.isEmpty
+                else { continue }
+                unasked.removeAll { $0 == peer }
+                if result.text.trimmed == plan.primaryAnswer { found = peer }
+            }
+            return found != nil || unasked.isEmpty
+        }
+        guard let found else { return try await confirm(plan) }
+        try fence(plan)
+        log("\(found.node) answers as the primary of \(plan.service): this node stays read-only until `silver setup-node` makes it a replica")
+        return .fenced(peer: found.node)
+    }
+
+    private func fence(_ plan: DatabaseBootPlan) throws {
+        for file in plan.fenceFiles {
+            try FileSystem.writeAtomically(
+                paths.path(file.path), bytes: Array(file.content.utf8), mode: file.mode, uid: try FileSystem.uid(file.owner),
+                gid: try FileSystem.gid(file.group))
+        }
+    }
+
+    private func confirm(_ plan: DatabaseBootPlan) async throws -> Outcome {
         for step in plan.confirm { try await runner.check(step.command) }
         return .primary
     }

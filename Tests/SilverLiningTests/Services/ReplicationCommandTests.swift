@@ -32,7 +32,7 @@ import Testing
             #expect(settings.contains(line + "\n"), "\(line)")
         }
         #expect(MariaDB().serverPlan(on: first, placement: mysql, topology: topology).files.last?.content.contains("server_id = 1\n") == true)
-        #expect(plan.files[0].content.contains("ExecStartPost=-/usr/local/lib/silverlining/silver-node database-boot /etc/silverlining/databases/mysql.json\n"))
+        #expect(plan.files[0].content.contains("ExecStartPost=-+/usr/local/lib/silverlining/silver-node database-boot /etc/silverlining/databases/mysql.json\n"))
         #expect(plan.files[0].then == [.run(["systemctl", "daemon-reload"])])
     }
 
@@ -146,7 +146,7 @@ import Testing
             primary_slot_name = 'silver_postgresql2_example_com'
 
             """)
-        #expect(plan.files[0].content.contains("ExecStartPre=-/usr/local/lib/silverlining/silver-node database-boot /etc/silverlining/databases/postgresql.json\n"))
+        #expect(plan.files[0].content.contains("ExecStartPre=-+/usr/local/lib/silverlining/silver-node database-boot /etc/silverlining/databases/postgresql.json\n"))
         #expect(PostgreSQL.watchUnitText.contains("User=postgres\nExecStart=/usr/local/lib/silverlining/silver-node database-watch\n"))
         let passfile = try #require(PostgreSQL.postgresql.secretFiles(password: "pw").first)
         #expect(passfile.path == "/var/lib/postgresql/.silver-replication" && passfile.mode == 0o600 && passfile.owner == "postgres")
