@@ -15,8 +15,9 @@ struct FaultTests {
         let host = "www.\(fixture.name).test"
         let good = try TestApp(version: "good")
         let slow = try TestApp(setupDelay: 4, version: "slow")
-        // Its health check takes 2 s, so an app server switching to it stays drained that long.
-        let slowHealth = try TestApp(healthDelay: 2, version: "slowhealth")
+        // Its health check takes 5 s, so an app server switching to it stays drained that
+        // long: long enough to be seen drained through the balancer's agent on a busy machine.
+        let slowHealth = try TestApp(healthDelay: 5, version: "slowhealth")
         defer { [good, slow, slowHealth].forEach { $0.remove() } }
         try await fixture.run(nodeset) { session in
             try await NodeCreation(session: session).run()
@@ -56,8 +57,9 @@ struct FaultTests {
                 } else {
                     #expect(status == 128 + SIGKILL)
                 }
-                // SIGKILL: within the drain's expiry (15 s) of the last renewal, and a check.
-                let healed = try await BalancerView.waitUntilAllReady(session, app: "hello", deadline: .seconds(signal == SIGKILL ? 25 : 5))
+                // SIGKILL: within the drain's expiry (15 s) of the last renewal and HAProxy's
+                // checks (about 16 s on a quiet machine; the deadline allows for a loaded one).
+                let healed = try await BalancerView.waitUntilAllReady(session, app: "hello", deadline: .seconds(signal == SIGKILL ? 40 : 10))
                 print("\(signal == SIGINT ? "SIGINT" : "SIGKILL") at \(node): every app server in rotation \(ContinuousClock.now - cut) after")
                 let states = try await BalancerView.states(session, app: "hello")
                 #expect(healed, "every app server back in rotation: \(states)")
