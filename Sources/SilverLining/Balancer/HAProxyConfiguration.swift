@@ -65,6 +65,10 @@ public enum HAProxyConfiguration {
                 timeout server 60s
                 timeout http-request 10s
                 timeout http-keep-alive 5s
+                # On a reload the old process answers an idle keep-alive connection's next
+                # request (with Connection: close) instead of closing it under a client that
+                # may be sending one at that moment: a reset the client would see.
+                option idle-close-on-response
                 # A check that times out counts as failed. Without this it times out after
                 # "inter" (1 s): on a busy app server every server could be marked down at once.
                 timeout check 3s
