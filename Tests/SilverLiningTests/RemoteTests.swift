@@ -61,6 +61,14 @@ import Testing
         #expect(RemoteError(sshStderr: stderr, node: node) == nil)
     }
 
+    @Test("only a failure of the shared connection before the command was sent is tried again")
+    func sessionNeverStarted() {
+        #expect(SSH.sessionNeverStarted("mux_client_request_session: read from master failed: Broken pipe\n"))
+        #expect(SSH.sessionNeverStarted("muxclient: master hello exchange failed\n"))
+        #expect(!SSH.sessionNeverStarted("client_loop: send disconnect: Broken pipe\n"), "the command may have run")
+        #expect(!SSH.sessionNeverStarted("ssh: connect to host 10.0.0.9 port 22: Connection timed out\n"))
+    }
+
     @Test("real ssh failures, from the ssh on this machine")
     func realSSH() async throws {
         let closed = try BoundPort()

@@ -78,11 +78,22 @@ public struct SSH: Sendable {
     ) async throws -> CommandResult {
         try FileManager.default.createDirectory(
             atPath: controlDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let result = try await runner.run(command(remote, address: node.address), onLine: onLine)
+        var result = try await runner.run(command(remote, address: node.address), onLine: onLine)
+        if result.status == 255, Self.sessionNeverStarted(result.errorText) {
+            try await Task.sleep(for: .milliseconds(500))
+            result = try await runner.run(command(remote, address: node.address), onLine: onLine)
+        }
         if result.status == 255, let failure = RemoteError(sshStderr: result.errorText, node: node) {
             throw failure
         }
         return result
+    }
+
+    /// The shared connection failed before the remote command was sent (its ControlMaster was
+    /// starting or going away: `mux_client_request_session: read from master failed`), so one
+    /// more try cannot run anything twice. Any other failure is reported as it is.
+    static func sessionNeverStarted(_ stderr: String) -> Bool {
+        stderr.contains("mux_client_") || stderr.contains("master hello exchange failed")
     }
 
     /// Runs `remote` on the node and throws `RemoteError.failed` unless it exits 0.
