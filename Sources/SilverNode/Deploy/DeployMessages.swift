@@ -260,7 +260,13 @@ public struct BalancerAnswer: Codable, Sendable, Equatable {
     }
 
     init(_ entries: [BalancerServer]) {
-        self.init(sessions: entries.map(\.sessions).reduce(0, +), status: entries.first { !$0.isUp }?.status ?? entries.first?.status ?? "UP")
+        self.init(combining: entries.map { BalancerAnswer(sessions: $0.sessions, status: $0.status) })
+    }
+
+    /// One answer for a server over several backends: its requests summed, the first status
+    /// that is not `UP`.
+    public init(combining answers: [BalancerAnswer]) {
+        self.init(sessions: answers.map(\.sessions).reduce(0, +), status: answers.first { !$0.isUp }?.status ?? answers.first?.status ?? "UP")
     }
 
     public var isUp: Bool { status.hasPrefix("UP") }

@@ -177,7 +177,6 @@ public struct AgentTransport: RolloutTransport {
             answers.append(
                 try await control.set(server.name, app: app, state, idleTimeoutSeconds: idleTimeoutSeconds, upTimeoutSeconds: upTimeoutSeconds))
         }
-        return BalancerAnswer(
-            sessions: answers.map(\.sessions).reduce(0, +), status: answers.first { !$0.isUp }?.status ?? answers.first?.status ?? "UP")
+        return BalancerAnswer(combining: answers)
     }
 }
